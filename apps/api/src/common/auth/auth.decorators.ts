@@ -1,0 +1,22 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Role, Scope } from '@latchkey/contracts';
+
+export const IS_PUBLIC = 'latchkey:public';
+export const REQUIRED_SCOPES = 'latchkey:scopes';
+export const REQUIRED_ROLES = 'latchkey:roles';
+export const INTERACTIVE_ONLY = 'latchkey:interactive';
+
+/** Opens a route to callers without credentials. Every other route needs one. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** The credential must carry every one of these scopes (403 insufficient_scope otherwise). */
+export const RequireScopes = (...scopes: Scope[]) => SetMetadata(REQUIRED_SCOPES, scopes);
+
+/** The user must hold one of these roles (403 forbidden otherwise). */
+export const Roles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);
+
+/**
+ * Only the account holder in person (password or browser session) may do this, never a token:
+ * changing one's own profile or password, like GitHub's sudo mode.
+ */
+export const InteractiveOnly = () => SetMetadata(INTERACTIVE_ONLY, true);

@@ -1,0 +1,24 @@
+import { missingScopes, type AuthMethod, type Role, type Scope } from '@latchkey/contracts';
+import { Problems, type ProblemException } from '../problem/problem.exception.js';
+import type { Principal } from './principal.js';
+
+export interface RouteRequirements {
+  roles: Role[];
+  scopes: Scope[];
+  interactiveOnly: boolean;
+}
+
+const INTERACTIVE_METHODS: readonly AuthMethod[] = ['session', 'basic'];
+
+/** Why this principal may not call a route with these requirements, or null when it may. */
+export function refusal(principal: Principal, requirements: RouteRequirements): ProblemException | null {
+  if (requirements.roles.length > 0 && !requirements.roles.some((role) => principal.user.roles.includes(role))) {
+    return Problems.forbidden(`This needs the role ${requirements.roles.join(' or ')}.`);
+  }
+  const missing = missingScopes(principal.scopes, requirements.scopes);
+  if (missing.length > 0) return Problems.insufficientScope(missing);
+  if (requirements.interactiveOnly && !INTERACTIVE_METHODS.includes(principal.method)) {
+    return Problems.forbidden('This needs your password or a browser session, not a token.');
+  }
+  return null;
+}

@@ -1,0 +1,63 @@
+import { RequestMethod, type INestApplication, type Type } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { ModulesContainer } from '@nestjs/core';
+import type { Role, Scope } from '@latchkey/contracts';
+import { INTERACTIVE_ONLY, IS_PUBLIC, REQUIRED_ROLES, REQUIRED_SCOPES } from './auth.decorators.js';
+
+export const API_PREFIX = 'api/v1';
+/** Routes that live at the root, outside /api/v1. */
+export const UNPREFIXED_PATHS = ['healthz', 'readyz', '.well-known/{*rest}'];
+
+export interface RouteAuth {
+  method: string;
+  /** OpenAPI style: /api/v1/users/{id}. */
+  path: string;
+  public: boolean;
+  roles: Role[];
+  scopes: Scope[];
+  interactiveOnly: boolean;
+}
+
+function joinPath(...parts: string[]): string {
+  return `/${parts
+    .map((part) => part.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+function isUnprefixed(path: string): boolean {
+  return UNPREFIXED_PATHS.some((unprefixed) => path === unprefixed || path.startsWith(unprefixed.split('{')[0] ?? ''));
+}
+
+function metadata<T>(key: string, handler: object, controller: Type): T | undefined {
+  return (Reflect.getMetadata(key, handler) as T | undefined) ?? (Reflect.getMetadata(key, controller) as T | undefined);
+}
+
+/** Every route of the application with what it asks of a caller, read from the decorators. */
+export function listRoutes(app: INestApplication): RouteAuth[] {
+  const routes: RouteAuth[] = [];
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as Type;
+      const controllerPath = (Reflect.getMetadata(PATH_METADATA, controller) as string | undefined) ?? '';
+      const prototype = controller.prototype as Record<string, unknown>;
+      for (const name of Object.getOwnPropertyNames(prototype)) {
+        const handler = prototype[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        if (requestMethod === undefined) continue;
+        const handlerPath = (Reflect.getMetadata(PATH_METADATA, handler) as string | undefined) ?? '';
+        const relative = joinPath(controllerPath, handlerPath).slice(1);
+        routes.push({
+          method: RequestMethod[requestMethod],
+          path: isUnprefixed(relative) ? joinPath(relative) : joinPath(API_PREFIX, relative),
+          public: metadata<boolean>(IS_PUBLIC, handler, controller) ?? false,
+          roles: metadata<Role[]>(REQUIRED_ROLES, handler, controller) ?? [],
+          scopes: metadata<Scope[]>(REQUIRED_SCOPES, handler, controller) ?? [],
+          interactiveOnly: metadata<boolean>(INTERACTIVE_ONLY, handler, controller) ?? false,
+        });
+      }
+    }
+  }
+  return routes.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+}

@@ -1,0 +1,94 @@
+import { HttpException } from '@nestjs/common';
+import type { ErrorCode, Problem } from '@latchkey/contracts';
+import { ProblemException } from './problem.exception.js';
+
+const TITLES: Record<ErrorCode, string> = {
+  invalid_credentials: 'Unauthorized',
+  invalid_token: 'Unauthorized',
+  insufficient_scope: 'Insufficient scope',
+  forbidden: 'Forbidden',
+  validation_failed: 'Validation failed',
+  rate_limited: 'Too many requests',
+  invalid_grant: 'Invalid grant',
+  invalid_request: 'Invalid request',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  unavailable: 'Service unavailable',
+  internal_error: 'Internal server error',
+};
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  401: 'invalid_credentials',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+/** PostgreSQL error classes and driver messages that mean "the database is not reachable". */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P)/;
+const UNAVAILABLE_MESSAGE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Cannot use a pool after calling end/i;
+
+export interface ProblemResponse {
+  body: Problem;
+  headers: Record<string, string | string[]>;
+  /** The error was not expected: log it with its stack. */
+  unexpected: boolean;
+}
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const candidate = error as Error & { code?: unknown; severity?: unknown; driverError?: unknown };
+  const code = typeof candidate.code === 'string' ? candidate.code : '';
+  if (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_MESSAGE.test(code)) return true;
+  // FATAL and PANIC end the session: the server would not, or could no longer, serve us.
+  if (candidate.severity === 'FATAL' || candidate.severity === 'PANIC') return true;
+  if (UNAVAILABLE_MESSAGE.test(error.message)) return true;
+  return candidate.driverError !== undefined && isDatabaseUnavailable(candidate.driverError);
+}
+
+function problem(status: number, code: ErrorCode, detail: string): Problem {
+  return { type: `urn:latchkey:problem:${code}`, title: TITLES[code], status, detail, code };
+}
+
+/** Turns anything thrown while serving a request into a problem+json body. */
+export function toProblem(error: unknown): ProblemResponse {
+  if (error instanceof ProblemException) {
+    const { status, code, detail, errors, headers } = error.problem;
+    return {
+      body: { ...problem(status, code, detail), ...(errors ? { errors } : {}) },
+      headers: headers ?? {},
+      unexpected: false,
+    };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      body: problem(503, 'unavailable', 'The database cannot be reached. Try again shortly.'),
+      headers: { 'Retry-After': '5' },
+      unexpected: false,
+    };
+  }
+  const status = httpStatusOf(error);
+  if (status !== undefined && status < 500) {
+    const code = CODE_BY_STATUS[status] ?? 'invalid_request';
+    return { body: problem(status, code, clientMessage(error, status)), headers: {}, unexpected: false };
+  }
+  return {
+    body: problem(500, 'internal_error', 'Something went wrong on our side. It has been logged.'),
+    headers: {},
+    unexpected: true,
+  };
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  if (error instanceof HttpException) return error.getStatus();
+  const candidate = error as { statusCode?: unknown } | null;
+  return typeof candidate?.statusCode === 'number' ? candidate.statusCode : undefined;
+}
+
+function clientMessage(error: unknown, status: number): string {
+  if (status === 404) return 'There is nothing here.';
+  return error instanceof Error && error.message ? error.message : 'The request is not valid.';
+}

@@ -1,0 +1,49 @@
+import { HttpException } from '@nestjs/common';
+import type { ErrorCode, Scope, ValidationIssue } from '@latchkey/contracts';
+
+export interface ProblemInit {
+  status: number;
+  code: ErrorCode;
+  detail: string;
+  errors?: ValidationIssue[];
+  headers?: Record<string, string | string[]>;
+}
+
+/** An error that becomes an RFC 9457 problem+json response as it is. */
+export class ProblemException extends HttpException {
+  constructor(readonly problem: ProblemInit) {
+    super(problem.detail, problem.status);
+  }
+}
+
+/** Constructors for the problems the API answers with, one per situation. */
+export const Problems = {
+  invalidCredentials: (detail = 'The credentials are missing, wrong, expired or revoked.') =>
+    new ProblemException({ status: 401, code: 'invalid_credentials', detail }),
+  forbidden: (detail = 'You are not allowed to do this.') =>
+    new ProblemException({ status: 403, code: 'forbidden', detail }),
+  insufficientScope: (missing: Scope[]) =>
+    new ProblemException({
+      status: 403,
+      code: 'insufficient_scope',
+      detail: `This credential lacks the scope ${missing.join(' ')}.`,
+      headers: {
+        'WWW-Authenticate': `Bearer realm="latchkey", error="insufficient_scope", scope="${missing.join(' ')}"`,
+      },
+    }),
+  validation: (errors: ValidationIssue[], detail = 'The request is not valid.') =>
+    new ProblemException({ status: 400, code: 'validation_failed', detail, errors }),
+  invalidRequest: (detail: string) => new ProblemException({ status: 400, code: 'invalid_request', detail }),
+  notFound: (detail = 'There is nothing here.') =>
+    new ProblemException({ status: 404, code: 'not_found', detail }),
+  conflict: (detail: string) => new ProblemException({ status: 409, code: 'conflict', detail }),
+  rateLimited: (retryAfterSeconds: number) =>
+    new ProblemException({
+      status: 429,
+      code: 'rate_limited',
+      detail: `Too many attempts. Try again in ${retryAfterSeconds} seconds.`,
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    }),
+  unavailable: (detail = 'The database cannot be reached. Try again shortly.') =>
+    new ProblemException({ status: 503, code: 'unavailable', detail, headers: { 'Retry-After': '5' } }),
+};

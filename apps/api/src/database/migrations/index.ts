@@ -1,0 +1,4 @@
+import { CreateUsers1763805600000 } from './1763805600000-CreateUsers.js';
+
+/** Every migration, oldest first. Landed migrations are never edited: add a new one. */
+export const MIGRATIONS = [CreateUsers1763805600000];

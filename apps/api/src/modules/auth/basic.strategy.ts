@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { BasicStrategy as PassportBasicStrategy } from 'passport-http';
+import { scopesForRoles } from '@latchkey/contracts';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import type { Principal } from '../../common/auth/principal.js';
+import { UsersService } from '../users/users.service.js';
+import { LoginThrottle } from './login-throttle.js';
+import { parseBasicCredentials } from './basic-credentials.js';
+
+type Verified = (error: unknown, user?: Principal | false) => void;
+
+/** What passport adds to a strategy while it authenticates a request. */
+interface StrategyActions {
+  _verify(req: unknown, login: string, password: string, done: Verified): void;
+  success(user: Principal): void;
+  fail(challenge: string, status: number): void;
+  error(error: unknown): void;
+}
+
+/**
+ * passport-http's Basic strategy with an RFC 7617 parser: its own splits the password at every
+ * ':' and accepts any scheme that merely contains "basic".
+ */
+class Rfc7617BasicStrategy extends PassportBasicStrategy {
+  override authenticate(req: Parameters<PassportBasicStrategy['authenticate']>[0]): void {
+    const strategy = this as unknown as StrategyActions;
+    const credentials = parseBasicCredentials(req.headers.authorization);
+    if (!credentials) return strategy.fail('Basic realm="latchkey"', 401);
+    strategy._verify(req, credentials.login, credentials.password, (error, user) => {
+      if (error) return strategy.error(error);
+      if (!user) return strategy.fail('Basic realm="latchkey"', 401);
+      return strategy.success(user);
+    });
+  }
+}
+
+@Injectable()
+export class BasicAuthStrategy extends PassportStrategy(Rfc7617BasicStrategy, 'basic') {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(UsersService) private readonly users: UsersService,
+    @Inject(LoginThrottle) private readonly throttle: LoginThrottle,
+  ) {
+    super({ passReqToCallback: true, realm: 'latchkey' });
+  }
+
+  async validate(req: FastifyRequest, login: string, password: string): Promise<Principal | false> {
+    if (!this.config.AUTH_BASIC_PASSWORD_ENABLED) return false;
+    this.throttle.assertAllowed(login, req.ip);
+    const user = await this.users.verifyPassword(login, password);
+    if (!user) {
+      this.throttle.recordFailure(login, req.ip);
+      return false;
+    }
+    return {
+      method: 'basic',
+      user: { id: user.id, login: user.login, roles: user.roles },
+      scopes: scopesForRoles(user.roles),
+    };
+  }
+}

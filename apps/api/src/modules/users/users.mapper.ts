@@ -1,0 +1,21 @@
+import type { AuthMethod, Me, User } from '@latchkey/contracts';
+import type { UserEntity } from './user.entity.js';
+
+export function toUser(entity: UserEntity): User {
+  return {
+    id: entity.id,
+    login: entity.login,
+    email: entity.email,
+    displayName: entity.displayName,
+    roles: entity.roles,
+    // TOTP enrolment arrives with the sessions module; until then no account has MFA.
+    mfaEnabled: false,
+    disabled: entity.disabledAt !== null,
+    createdAt: entity.createdAt.toISOString(),
+    updatedAt: entity.updatedAt.toISOString(),
+  };
+}
+
+export function toMe(entity: UserEntity, authMethod: AuthMethod): Me {
+  return { ...toUser(entity), authMethod };
+}

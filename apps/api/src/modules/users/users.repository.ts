@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, type Repository } from 'typeorm';
+import type { Role } from '@latchkey/contracts';
+import { UserEntity } from './user.entity.js';
+
+export class UniqueViolation extends Error {
+  constructor(readonly field: 'login' | 'email') {
+    super(`${field} is already taken`);
+  }
+}
+
+export type NewUser = Pick<UserEntity, 'login' | 'email' | 'displayName' | 'passwordHash' | 'roles'>;
+export type UserChanges = Partial<
+  Pick<UserEntity, 'email' | 'displayName' | 'roles' | 'disabledAt' | 'passwordHash' | 'passwordChangedAt'>
+>;
+
+/** The only place that talks to the users table. */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  findByLogin(login: string): Promise<UserEntity | null> {
+    return this.users
+      .createQueryBuilder('user')
+      .where('lower(user.login) = lower(:login)', { login })
+      .getOne();
+  }
+
+  async search(q: string | undefined, page: number, pageSize: number): Promise<[UserEntity[], number]> {
+    const query = this.users.createQueryBuilder('user').orderBy('lower(user.login)', 'ASC');
+    if (q) {
+      const pattern = `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      query.where('(user.login ILIKE :pattern OR user.email ILIKE :pattern OR user.display_name ILIKE :pattern)', {
+        pattern,
+      });
+    }
+    return query
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
+  }
+
+  count(): Promise<number> {
+    return this.users.count();
+  }
+
+  /** Admins that can still sign in, leaving out the one given. */
+  countOtherActiveAdmins(exceptId: string): Promise<number> {
+    return this.users
+      .createQueryBuilder('user')
+      .where(':role = ANY(user.roles)', { role: 'admin' satisfies Role })
+      .andWhere('user.disabled_at IS NULL')
+      .andWhere('user.id <> :exceptId', { exceptId })
+      .getCount();
+  }
+
+  async insert(user: NewUser): Promise<UserEntity> {
+    try {
+      return await this.users.save(this.users.create({ ...user, disabledAt: null, passwordChangedAt: new Date() }));
+    } catch (error) {
+      throw translateUniqueViolation(error);
+    }
+  }
+
+  async update(id: string, changes: UserChanges): Promise<UserEntity | null> {
+    try {
+      await this.users.update({ id }, changes);
+    } catch (error) {
+      throw translateUniqueViolation(error);
+    }
+    return this.findById(id);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.users.delete({ id });
+    return (result.affected ?? 0) > 0;
+  }
+}
+
+function translateUniqueViolation(error: unknown): unknown {
+  if (error instanceof QueryFailedError) {
+    const driverError = error.driverError as { code?: string; constraint?: string };
+    if (driverError.code === '23505') {
+      return new UniqueViolation(driverError.constraint === 'users_email_unique' ? 'email' : 'login');
+    }
+  }
+  return error;
+}

@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type {
+  ChangePasswordInput,
+  CreateUserInput,
+  ListUsersQuery,
+  UpdateMeInput,
+  UpdateUserInput,
+  ValidationIssue,
+} from '@latchkey/contracts';
+import { Problems } from '../../common/problem/problem.exception.js';
+import { PasswordHasher } from './password-hasher.js';
+import { PasswordPolicy } from './password-policy.js';
+import type { UserEntity } from './user.entity.js';
+import { UniqueViolation, UsersRepository, type UserChanges } from './users.repository.js';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @Inject(UsersRepository) private readonly users: UsersRepository,
+    @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
+    @Inject(PasswordPolicy) private readonly policy: PasswordPolicy,
+  ) {}
+
+  /**
+   * The user whose login and password these are, or null. Unknown logins cost one hash
+   * verification too, so the answer's timing does not tell which logins exist.
+   */
+  async verifyPassword(login: string, password: string): Promise<UserEntity | null> {
+    const user = await this.users.findByLogin(login);
+    if (!user) return this.hasher.verifyNothing(password).then(() => null);
+    const matches = await this.hasher.verify(user.passwordHash, password);
+    return matches && user.disabledAt === null ? user : null;
+  }
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.users.findById(id);
+  }
+
+  async get(id: string): Promise<UserEntity> {
+    const user = await this.users.findById(id);
+    if (!user) throw Problems.notFound('No user has this id.');
+    return user;
+  }
+
+  list({ q, page, pageSize }: ListUsersQuery): Promise<[UserEntity[], number]> {
+    return this.users.search(q, page, pageSize);
+  }
+
+  count(): Promise<number> {
+    return this.users.count();
+  }
+
+  async create(input: Required<Omit<CreateUserInput, 'displayName'>> & { displayName?: string }): Promise<UserEntity> {
+    this.assertAcceptable(this.policy.check(input.password, 'password', input));
+    try {
+      return await this.users.insert({
+        login: input.login,
+        email: input.email,
+        displayName: input.displayName ?? input.login,
+        roles: [...new Set(input.roles)],
+        passwordHash: await this.hasher.hash(input.password),
+      });
+    } catch (error) {
+      throw this.conflictFor(error);
+    }
+  }
+
+  async update(id: string, changes: UpdateUserInput, actorId: string): Promise<UserEntity> {
+    const user = await this.get(id);
+    const losesAdmin =
+      (changes.disabled === true || (changes.roles && !changes.roles.includes('admin'))) &&
+      user.roles.includes('admin');
+    if (losesAdmin) await this.assertAnotherAdminRemains(user.id, actorId, 'disable or demote');
+    const patch: UserChanges = {};
+    if (changes.email !== undefined) patch.email = changes.email;
+    if (changes.displayName !== undefined) patch.displayName = changes.displayName;
+    if (changes.roles !== undefined) patch.roles = [...new Set(changes.roles)];
+    if (changes.disabled !== undefined) {
+      patch.disabledAt = changes.disabled ? (user.disabledAt ?? new Date()) : null;
+    }
+    return this.apply(id, patch);
+  }
+
+  updateMe(id: string, changes: UpdateMeInput): Promise<UserEntity> {
+    return this.apply(id, { ...changes });
+  }
+
+  async changePassword(id: string, { currentPassword, newPassword }: ChangePasswordInput): Promise<void> {
+    const user = await this.get(id);
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      throw Problems.validation(
+        [{ field: 'currentPassword', message: 'Current password is not correct' }],
+        'The current password is not correct.',
+      );
+    }
+    this.assertAcceptable(this.policy.check(newPassword, 'newPassword', user));
+    await this.users.update(id, {
+      passwordHash: await this.hasher.hash(newPassword),
+      passwordChangedAt: new Date(),
+    });
+  }
+
+  async remove(id: string, actorId: string): Promise<void> {
+    const user = await this.get(id);
+    if (user.roles.includes('admin')) await this.assertAnotherAdminRemains(user.id, actorId, 'delete');
+    await this.users.delete(id);
+  }
+
+  private async apply(id: string, patch: UserChanges): Promise<UserEntity> {
+    try {
+      const updated = await this.users.update(id, patch);
+      if (!updated) throw Problems.notFound('No user has this id.');
+      return updated;
+    } catch (error) {
+      throw this.conflictFor(error);
+    }
+  }
+
+  private async assertAnotherAdminRemains(userId: string, actorId: string, action: string): Promise<void> {
+    if (userId === actorId) throw Problems.conflict(`You cannot ${action} your own account.`);
+    if ((await this.users.countOtherActiveAdmins(userId)) === 0) {
+      throw Problems.conflict(`You cannot ${action} the last active admin.`);
+    }
+  }
+
+  private assertAcceptable(issues: ValidationIssue[]): void {
+    if (issues.length > 0) throw Problems.validation(issues, issues[0]?.message);
+  }
+
+  private conflictFor(error: unknown): unknown {
+    return error instanceof UniqueViolation ? Problems.conflict(`This ${error.field} is already taken.`) : error;
+  }
+}

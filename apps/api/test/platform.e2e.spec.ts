@@ -1,0 +1,91 @@
+import { cutDatabase } from './support/database-urls.js';
+import { startTestApp, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, type TestApp } from './support/test-app.js';
+
+const admin: [string, string] = [TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD];
+
+describe('platform', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ CORS_ORIGINS: 'https://app.example.test' });
+  });
+  afterAll(() => t.close());
+
+  it('answers /healthz and /readyz without credentials', async () => {
+    expect((await t.http.get('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await t.http.get('/readyz')).body).toEqual({ status: 'ok', database: 'ok' });
+  });
+
+  it('answers unknown routes with a problem+json 404, under /api/v1 and outside', async () => {
+    for (const path of ['/api/v1/nothing-here', '/nothing-here']) {
+      const res = await t.http.get(path);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status: 404, code: 'not_found' });
+    }
+  });
+
+  it('answers malformed JSON with 400, never 500', async () => {
+    const res = await t.http.post('/api/v1/users', { basic: admin, rawBody: '{"login": ' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('invalid_request');
+  });
+
+  it('answers a body of the wrong shape with 400 listing the fields', async () => {
+    const res = await t.http.post('/api/v1/users', { basic: admin, body: [1, 2, 3] });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation_failed');
+    expect(res.body.errors.length).toBeGreaterThan(0);
+  });
+
+  it('answers an oversized body with 413 and huge headers with 431', async () => {
+    const big = await t.http.post('/api/v1/users', { basic: admin, rawBody: JSON.stringify({ x: 'a'.repeat(2_000_000) }) });
+    expect(big.status).toBe(413);
+    const headers = await t.http.get('/healthz', { headers: { 'x-filler': 'a'.repeat(20_000) } });
+    expect(headers.status).toBe(431);
+  });
+
+  it('sends helmet security headers', async () => {
+    const res = await t.http.get('/healthz');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+
+  it('allows CORS only from PUBLIC_URL and CORS_ORIGINS', async () => {
+    const allowed = await t.http.get('/healthz', { headers: { origin: 'https://app.example.test' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.test');
+    const refused = await t.http.get('/healthz', { headers: { origin: 'https://evil.example.test' } });
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('publishes an OpenAPI 3.1 document that states every route’s auth', async () => {
+    const res = await t.http.get('/api/v1/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(res.body.paths['/healthz'].get.security).toEqual([]);
+    expect(res.body.paths['/api/v1/users/me'].get.security).toEqual([{ basic: [] }]);
+    expect(res.body.paths['/api/v1/users'].post['x-required-scopes']).toEqual(['users:write']);
+    for (const [path, operations] of Object.entries<Record<string, { security?: unknown }>>(res.body.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect({ path, method, security: Array.isArray(operation.security) }).toEqual({ path, method, security: true });
+      }
+    }
+    expect((await t.http.get('/api/docs')).status).toBe(200);
+  });
+
+  it('answers 503 while the database is away, never accepting an unchecked credential, and recovers', async () => {
+    const restore = await cutDatabase(t.databaseName);
+    try {
+      const ready = await t.http.get('/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body.code).toBe('unavailable');
+      const me = await t.http.get('/api/v1/users/me', { basic: admin });
+      expect(me.status).toBe(503);
+      expect(me.body.code).toBe('unavailable');
+    } finally {
+      await restore();
+    }
+    expect((await t.http.get('/readyz')).status).toBe(200);
+    expect((await t.http.get('/api/v1/users/me', { basic: admin })).status).toBe(200);
+  });
+});

@@ -1,0 +1,29 @@
+import { listRoutes } from '../src/common/auth/route-catalog.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * Every route with what it asks of a caller. A change here is a permission change: review it,
+ * do not just refresh the snapshot.
+ */
+describe('route authentication declarations', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('matches the reviewed list', () => {
+    const lines = listRoutes(t.app).map((route) => {
+      const needs = route.public
+        ? 'public'
+        : [
+            'authenticated',
+            ...(route.roles.length ? [`roles=${route.roles.join('|')}`] : []),
+            ...(route.scopes.length ? [`scopes=${route.scopes.join(',')}`] : []),
+            ...(route.interactiveOnly ? ['interactive-only'] : []),
+          ].join(' ');
+      return `${route.method.padEnd(6)} ${route.path.padEnd(32)} ${needs}`;
+    });
+    expect(lines).toMatchSnapshot();
+  });
+});
