@@ -1,12 +1,9 @@
 import helmet from '@fastify/helmet';
-import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { API_PREFIX, UNPREFIXED_PATHS } from './common/auth/route-catalog.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
-import { Problems } from './common/problem/problem.exception.js';
-import { sendProblem } from './common/problem/problem-details.filter.js';
 import type { AppConfig } from './config/config.js';
 import { AppModule } from './app.module.js';
 
@@ -18,16 +15,23 @@ export interface CreateAppOptions {
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the whole HTTP application; main.ts and the tests both start it from here. */
-export async function createApp({ config, databaseUrl }: CreateAppOptions): Promise<NestFastifyApplication> {
+export async function createApp({
+  config,
+  databaseUrl,
+}: CreateAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     // Fastify also takes a hop count, which its type leaves out.
     trustProxy: config.TRUST_PROXY as boolean | string[],
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ config, databaseUrl }), adapter, {
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register({ config, databaseUrl }),
+    adapter,
+    {
+      bufferLogs: true,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_PATHS });
   app.enableCors({

@@ -8,7 +8,9 @@ function say(message: string): void {
   process.stdout.write(`[latchkey] ${message}\n`);
 }
 
-async function openDatabase(config: AppConfig): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
+async function openDatabase(
+  config: AppConfig,
+): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL };
   say(`DATABASE_URL is not set: starting the embedded PostgreSQL in ${config.DATA_DIR}`);
   const embedded = await startEmbeddedPostgres({
@@ -16,7 +18,8 @@ async function openDatabase(config: AppConfig): Promise<{ url: string; embedded?
     database: 'latchkey',
     persistent: true,
     log: (line) => {
-      if (config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace') process.stdout.write(`[postgres] ${line}`);
+      if (config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace')
+        process.stdout.write(`[postgres] ${line}`);
     },
   });
   return { url: embedded.url, embedded };
@@ -49,7 +52,9 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(`Latchkey could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `Latchkey could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

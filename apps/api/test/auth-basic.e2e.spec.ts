@@ -5,9 +5,16 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 function expectUnauthorizedProblem(res: { status: number; headers: Headers; body: any }) {
   expect(res.status).toBe(401);
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(res.headers.get('www-authenticate')).toContain('Bearer realm="latchkey", error="invalid_token"');
+  expect(res.headers.get('www-authenticate')).toContain(
+    'Bearer realm="latchkey", error="invalid_token"',
+  );
   expect(res.headers.get('www-authenticate')).toContain('Basic realm="latchkey"');
-  expect(res.body).toMatchObject({ status: 401, code: 'invalid_credentials', type: expect.any(String), title: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status: 401,
+    code: 'invalid_credentials',
+    type: expect.any(String),
+    title: expect.any(String),
+  });
 }
 
 describe('HTTP Basic login:password', () => {
@@ -28,17 +35,24 @@ describe('HTTP Basic login:password', () => {
   it('accepts a password that contains colons', async () => {
     const user = await createUser(t, { password: 'with:colons:inside:it' });
     expect((await t.http.get('/api/v1/users/me', { basic: user.basic })).status).toBe(200);
-    expect((await t.http.get('/api/v1/users/me', { basic: [user.login, 'with'] })).status).toBe(401);
+    expect((await t.http.get('/api/v1/users/me', { basic: [user.login, 'with'] })).status).toBe(
+      401,
+    );
   });
 
   it('finds the login whatever its casing', async () => {
     const user = await createUser(t);
-    expect((await t.http.get('/api/v1/users/me', { basic: [user.login.toUpperCase(), user.password] })).status).toBe(200);
+    expect(
+      (await t.http.get('/api/v1/users/me', { basic: [user.login.toUpperCase(), user.password] }))
+        .status,
+    ).toBe(200);
   });
 
   it('gives the same answer for an unknown login and a wrong password', async () => {
     const user = await createUser(t);
-    const unknown = await t.http.get('/api/v1/users/me', { basic: ['nobody-at-all', 'whatever password'] });
+    const unknown = await t.http.get('/api/v1/users/me', {
+      basic: ['nobody-at-all', 'whatever password'],
+    });
     const wrong = await t.http.get('/api/v1/users/me', { basic: [user.login, 'not the password'] });
     expectUnauthorizedProblem(unknown);
     expectUnauthorizedProblem(wrong);
@@ -49,7 +63,9 @@ describe('HTTP Basic login:password', () => {
     expectUnauthorizedProblem(await t.http.get('/api/v1/users/me'));
     expectUnauthorizedProblem(await t.http.get('/api/v1/users/me', { authorization: 'Basic !!!' }));
     expectUnauthorizedProblem(await t.http.get('/api/v1/users/me', { authorization: 'Basic' }));
-    expectUnauthorizedProblem(await t.http.get('/api/v1/users/me', { authorization: 'Digest abc' }));
+    expectUnauthorizedProblem(
+      await t.http.get('/api/v1/users/me', { authorization: 'Digest abc' }),
+    );
   });
 
   it('refuses a disabled user with a plain 401', async () => {
@@ -61,7 +77,9 @@ describe('HTTP Basic login:password', () => {
   it('throttles a login after repeated failures with 429 and Retry-After, then lets the owner back in', async () => {
     const user = await createUser(t);
     for (let i = 0; i < 3; i++) {
-      expect((await t.http.get('/api/v1/users/me', { basic: [user.login, `guess ${i}`] })).status).toBe(401);
+      expect(
+        (await t.http.get('/api/v1/users/me', { basic: [user.login, `guess ${i}`] })).status,
+      ).toBe(401);
     }
     const blocked = await t.http.get('/api/v1/users/me', { basic: user.basic });
     expect(blocked.status).toBe(429);

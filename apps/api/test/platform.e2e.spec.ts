@@ -1,5 +1,10 @@
 import { cutDatabase } from './support/database-urls.js';
-import { startTestApp, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, type TestApp } from './support/test-app.js';
+import {
+  startTestApp,
+  TEST_ADMIN_LOGIN,
+  TEST_ADMIN_PASSWORD,
+  type TestApp,
+} from './support/test-app.js';
 
 const admin: [string, string] = [TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD];
 
@@ -39,7 +44,10 @@ describe('platform', () => {
   });
 
   it('answers an oversized body with 413 and huge headers with 431', async () => {
-    const big = await t.http.post('/api/v1/users', { basic: admin, rawBody: JSON.stringify({ x: 'a'.repeat(2_000_000) }) });
+    const big = await t.http.post('/api/v1/users', {
+      basic: admin,
+      rawBody: JSON.stringify({ x: 'a'.repeat(2_000_000) }),
+    });
     expect(big.status).toBe(413);
     const headers = await t.http.get('/healthz', { headers: { 'x-filler': 'a'.repeat(20_000) } });
     expect(headers.status).toBe(431);
@@ -52,9 +60,13 @@ describe('platform', () => {
   });
 
   it('allows CORS only from PUBLIC_URL and CORS_ORIGINS', async () => {
-    const allowed = await t.http.get('/healthz', { headers: { origin: 'https://app.example.test' } });
+    const allowed = await t.http.get('/healthz', {
+      headers: { origin: 'https://app.example.test' },
+    });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.test');
-    const refused = await t.http.get('/healthz', { headers: { origin: 'https://evil.example.test' } });
+    const refused = await t.http.get('/healthz', {
+      headers: { origin: 'https://evil.example.test' },
+    });
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -65,9 +77,15 @@ describe('platform', () => {
     expect(res.body.paths['/healthz'].get.security).toEqual([]);
     expect(res.body.paths['/api/v1/users/me'].get.security).toEqual([{ basic: [] }]);
     expect(res.body.paths['/api/v1/users'].post['x-required-scopes']).toEqual(['users:write']);
-    for (const [path, operations] of Object.entries<Record<string, { security?: unknown }>>(res.body.paths)) {
+    for (const [path, operations] of Object.entries<Record<string, { security?: unknown }>>(
+      res.body.paths,
+    )) {
       for (const [method, operation] of Object.entries(operations)) {
-        expect({ path, method, security: Array.isArray(operation.security) }).toEqual({ path, method, security: true });
+        expect({ path, method, security: Array.isArray(operation.security) }).toEqual({
+          path,
+          method,
+          security: true,
+        });
       }
     }
     expect((await t.http.get('/api/docs')).status).toBe(200);

@@ -16,8 +16,16 @@ interface Server {
 /** `node dist/main.js` as `npm start` runs it: no DATABASE_URL, so the embedded PostgreSQL. */
 async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
   const port = await findFreePort();
-  const childEnv: Record<string, string> = { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: String(port), ...env };
-  const child = spawn(process.execPath, [MAIN], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const childEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    ...env,
+  };
+  const child = spawn(process.execPath, [MAIN], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += String(chunk)));
   child.stderr?.on('data', (chunk) => (output += String(chunk)));
@@ -57,15 +65,26 @@ describe('the server process (npm start)', () => {
     expect(me.body.login).toBe('admin');
     const created = await first.http.post('/api/v1/users', {
       basic: admin,
-      body: { login: 'persisted', email: 'persisted@example.test', password: 'persisted pass phrase' },
+      body: {
+        login: 'persisted',
+        email: 'persisted@example.test',
+        password: 'persisted pass phrase',
+      },
     });
     expect(created.status).toBe(201);
-    await first.http.get('/api/v1/users/me?auth_token=lkt_secret_in_query', { headers: { 'x-auth-token': 'lkt_secret_in_header' } });
+    await first.http.get('/api/v1/users/me?auth_token=lkt_secret_in_query', {
+      headers: { 'x-auth-token': 'lkt_secret_in_header' },
+    });
 
     expect(await stopServer(first)).toBe(0);
     const logs = first.output();
     expect(logs).toContain('"url":"/api/v1/users/me?auth_token=[Redacted]"');
-    for (const secret of [Buffer.from(`admin:${password}`).toString('base64'), 'lkt_secret_in_query', 'lkt_secret_in_header', 'persisted pass phrase']) {
+    for (const secret of [
+      Buffer.from(`admin:${password}`).toString('base64'),
+      'lkt_secret_in_query',
+      'lkt_secret_in_header',
+      'persisted pass phrase',
+    ]) {
       expect(logs).not.toContain(secret);
     }
     expect(logs.split(password as string)).toHaveLength(2);
@@ -73,7 +92,9 @@ describe('the server process (npm start)', () => {
     const second = await startServer(dataDir);
     try {
       expect(second.output()).not.toContain('password:');
-      const again = await second.http.get('/api/v1/users/me', { basic: ['persisted', 'persisted pass phrase'] });
+      const again = await second.http.get('/api/v1/users/me', {
+        basic: ['persisted', 'persisted pass phrase'],
+      });
       expect(again.status).toBe(200);
     } finally {
       expect(await stopServer(second)).toBe(0);
@@ -81,7 +102,10 @@ describe('the server process (npm start)', () => {
   }, 120_000);
 
   it('refuses to start on a bad setting and names the variable', async () => {
-    for (const [name, value] of [['PORT', 'abc'], ['JWT_SECRET', 'short']] as const) {
+    for (const [name, value] of [
+      ['PORT', 'abc'],
+      ['JWT_SECRET', 'short'],
+    ] as const) {
       const child = spawn(process.execPath, [MAIN], {
         env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, [name]: value },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,10 @@
 import { createUser } from './factories/users.js';
-import { startTestApp, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, type TestApp } from './support/test-app.js';
+import {
+  startTestApp,
+  TEST_ADMIN_LOGIN,
+  TEST_ADMIN_PASSWORD,
+  type TestApp,
+} from './support/test-app.js';
 
 const admin: [string, string] = [TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD];
 
@@ -27,7 +32,12 @@ describe('users', () => {
     it('returns the caller with the method it authenticated with', async () => {
       const res = await t.http.get('/api/v1/users/me', { basic: admin });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ login: TEST_ADMIN_LOGIN, roles: ['admin'], mfaEnabled: false, authMethod: 'basic' });
+      expect(res.body).toMatchObject({
+        login: TEST_ADMIN_LOGIN,
+        roles: ['admin'],
+        mfaEnabled: false,
+        authMethod: 'basic',
+      });
       expect(res.body).not.toHaveProperty('passwordHash');
     });
   });
@@ -36,11 +46,24 @@ describe('users', () => {
     it('creates a user, stores only an argon2id hash, and shows it once in the list', async () => {
       const res = await t.http.post('/api/v1/users', {
         basic: admin,
-        body: { login: 'Carol', email: 'carol@example.test', displayName: 'Carol C', password: 'a long enough pass phrase' },
+        body: {
+          login: 'Carol',
+          email: 'carol@example.test',
+          displayName: 'Carol C',
+          password: 'a long enough pass phrase',
+        },
       });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ login: 'Carol', email: 'carol@example.test', roles: ['user'], disabled: false });
-      const [row] = await t.sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [res.body.id]);
+      expect(res.body).toMatchObject({
+        login: 'Carol',
+        email: 'carol@example.test',
+        roles: ['user'],
+        disabled: false,
+      });
+      const [row] = await t.sql<{ password_hash: string }>(
+        'SELECT password_hash FROM users WHERE id = $1',
+        [res.body.id],
+      );
       expect(row?.password_hash).toMatch(/^\$argon2id\$/);
 
       const list = await t.http.get('/api/v1/users?q=caro', { basic: admin });
@@ -52,11 +75,17 @@ describe('users', () => {
     it('treats logins as case-insensitive: a second "carol" conflicts', async () => {
       const res = await t.http.post('/api/v1/users', {
         basic: admin,
-        body: { login: 'CAROL', email: 'carol2@example.test', password: 'another long pass phrase' },
+        body: {
+          login: 'CAROL',
+          email: 'carol2@example.test',
+          password: 'another long pass phrase',
+        },
       });
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ code: 'conflict', status: 409 });
-      expect(await t.sql('SELECT 1 FROM users WHERE email = $1', ['carol2@example.test'])).toHaveLength(0);
+      expect(
+        await t.sql('SELECT 1 FROM users WHERE email = $1', ['carol2@example.test']),
+      ).toHaveLength(0);
     });
 
     it('refuses a common password, a short one and an lk_ login, naming the fields', async () => {
@@ -66,7 +95,9 @@ describe('users', () => {
       });
       expect(common.status).toBe(400);
       expect(common.body.code).toBe('validation_failed');
-      expect(common.body.errors).toEqual([{ field: 'password', message: expect.stringMatching(/commonly used/) }]);
+      expect(common.body.errors).toEqual([
+        { field: 'password', message: expect.stringMatching(/commonly used/) },
+      ]);
 
       const short = await t.http.post('/api/v1/users', {
         basic: admin,
@@ -74,7 +105,9 @@ describe('users', () => {
       });
       expect(short.status).toBe(400);
       expect(short.body.errors.map((e: { field: string }) => e.field)).toEqual(['login']);
-      expect(await t.sql('SELECT 1 FROM users WHERE email = $1', ['dave@example.test'])).toHaveLength(0);
+      expect(
+        await t.sql('SELECT 1 FROM users WHERE email = $1', ['dave@example.test']),
+      ).toHaveLength(0);
     });
 
     it('paginates the list', async () => {
@@ -87,9 +120,14 @@ describe('users', () => {
 
     it('reads, changes roles and deletes a user', async () => {
       const user = await createUser(t);
-      expect((await t.http.get(`/api/v1/users/${user.id}`, { basic: admin })).body.login).toBe(user.login);
+      expect((await t.http.get(`/api/v1/users/${user.id}`, { basic: admin })).body.login).toBe(
+        user.login,
+      );
 
-      const promoted = await t.http.patch(`/api/v1/users/${user.id}`, { basic: admin, body: { roles: ['admin', 'user'] } });
+      const promoted = await t.http.patch(`/api/v1/users/${user.id}`, {
+        basic: admin,
+        body: { roles: ['admin', 'user'] },
+      });
       expect(promoted.status).toBe(200);
       expect(promoted.body.roles).toEqual(['admin', 'user']);
 
@@ -108,10 +146,16 @@ describe('users', () => {
       const user = await createUser(t);
       expect((await t.http.get('/api/v1/users/me', { basic: user.basic })).status).toBe(200);
 
-      const res = await t.http.patch(`/api/v1/users/${user.id}`, { basic: admin, body: { disabled: true } });
+      const res = await t.http.patch(`/api/v1/users/${user.id}`, {
+        basic: admin,
+        body: { disabled: true },
+      });
       expect(res.status).toBe(200);
       expect(res.body.disabled).toBe(true);
-      const [row] = await t.sql<{ disabled_at: Date | null }>('SELECT disabled_at FROM users WHERE id = $1', [user.id]);
+      const [row] = await t.sql<{ disabled_at: Date | null }>(
+        'SELECT disabled_at FROM users WHERE id = $1',
+        [user.id],
+      );
       expect(row?.disabled_at).toBeInstanceOf(Date);
       expect((await t.http.get('/api/v1/users/me', { basic: user.basic })).status).toBe(401);
 
@@ -120,17 +164,27 @@ describe('users', () => {
     });
 
     it('will not let an admin disable or delete themselves', async () => {
-      const [me] = await t.sql<{ id: string }>('SELECT id FROM users WHERE login = $1', [TEST_ADMIN_LOGIN]);
-      const disable = await t.http.patch(`/api/v1/users/${me?.id}`, { basic: admin, body: { disabled: true } });
+      const [me] = await t.sql<{ id: string }>('SELECT id FROM users WHERE login = $1', [
+        TEST_ADMIN_LOGIN,
+      ]);
+      const disable = await t.http.patch(`/api/v1/users/${me?.id}`, {
+        basic: admin,
+        body: { disabled: true },
+      });
       expect(disable.status).toBe(409);
       const remove = await t.http.delete(`/api/v1/users/${me?.id}`, { basic: admin });
       expect(remove.status).toBe(409);
-      expect(await t.sql('SELECT 1 FROM users WHERE id = $1 AND disabled_at IS NULL', [me?.id])).toHaveLength(1);
+      expect(
+        await t.sql('SELECT 1 FROM users WHERE id = $1 AND disabled_at IS NULL', [me?.id]),
+      ).toHaveLength(1);
     });
 
     it('refuses unknown fields and wrong types', async () => {
       const user = await createUser(t);
-      const res = await t.http.patch(`/api/v1/users/${user.id}`, { basic: admin, body: { disabled: 'yes', admin: true } });
+      const res = await t.http.patch(`/api/v1/users/${user.id}`, {
+        basic: admin,
+        body: { disabled: 'yes', admin: true },
+      });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('validation_failed');
     });
@@ -158,15 +212,23 @@ describe('users', () => {
       });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ displayName: 'New Name', email: `new-${user.email}` });
-      const [row] = await t.sql<{ display_name: string }>('SELECT display_name FROM users WHERE id = $1', [user.id]);
+      const [row] = await t.sql<{ display_name: string }>(
+        'SELECT display_name FROM users WHERE id = $1',
+        [user.id],
+      );
       expect(row?.display_name).toBe('New Name');
     });
 
     it('will not take roles through PATCH /users/me', async () => {
       const user = await createUser(t);
-      const res = await t.http.patch('/api/v1/users/me', { basic: user.basic, body: { roles: ['admin'] } });
+      const res = await t.http.patch('/api/v1/users/me', {
+        basic: user.basic,
+        body: { roles: ['admin'] },
+      });
       expect(res.status).toBe(400);
-      const [row] = await t.sql<{ roles: string[] }>('SELECT roles FROM users WHERE id = $1', [user.id]);
+      const [row] = await t.sql<{ roles: string[] }>('SELECT roles FROM users WHERE id = $1', [
+        user.id,
+      ]);
       expect(row?.roles).toEqual(['user']);
     });
 
@@ -179,7 +241,9 @@ describe('users', () => {
       });
       expect(res.status).toBe(204);
       expect((await t.http.get('/api/v1/users/me', { basic: user.basic })).status).toBe(401);
-      expect((await t.http.get('/api/v1/users/me', { basic: [user.login, newPassword] })).status).toBe(200);
+      expect(
+        (await t.http.get('/api/v1/users/me', { basic: [user.login, newPassword] })).status,
+      ).toBe(200);
     });
 
     it('refuses a password change with a wrong current password or a weak new one', async () => {
@@ -189,7 +253,9 @@ describe('users', () => {
         body: { currentPassword: 'not my password at all', newPassword: 'a brand new pass phrase' },
       });
       expect(wrong.status).toBe(400);
-      expect(wrong.body.errors).toEqual([{ field: 'currentPassword', message: expect.any(String) }]);
+      expect(wrong.body.errors).toEqual([
+        { field: 'currentPassword', message: expect.any(String) },
+      ]);
 
       const weak = await t.http.post('/api/v1/users/me/password', {
         basic: user.basic,

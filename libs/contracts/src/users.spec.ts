@@ -14,12 +14,19 @@ describe('user contracts', () => {
   });
 
   it('gives new users the user role unless told otherwise', () => {
-    const parsed = createUserSchema.parse({ login: 'bob', email: 'bob@example.com', password: 'x' });
+    const parsed = createUserSchema.parse({
+      login: 'bob',
+      email: 'bob@example.com',
+      password: 'x',
+    });
     expect(parsed.roles).toEqual(['user']);
   });
 
   it('coerces pagination from the query string and caps the page size', () => {
-    expect(listUsersQuerySchema.parse({ page: '2', pageSize: '5' })).toEqual({ page: 2, pageSize: 5 });
+    expect(listUsersQuerySchema.parse({ page: '2', pageSize: '5' })).toEqual({
+      page: 2,
+      pageSize: 5,
+    });
     expect(listUsersQuerySchema.safeParse({ pageSize: '1000' }).success).toBe(false);
   });
 });

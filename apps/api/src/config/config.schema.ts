@@ -99,7 +99,10 @@ export const CONFIG_VARIABLES = {
     description: 'Mark cookies Secure. Browsers still accept Secure cookies on http://localhost.',
   },
   DATABASE_URL: {
-    schema: z.url({ protocol: /^postgres(ql)?$/, error: 'expected postgres://user:password@host:port/database' }),
+    schema: z.url({
+      protocol: /^postgres(ql)?$/,
+      error: 'expected postgres://user:password@host:port/database',
+    }),
     sensitive: true,
     description:
       'PostgreSQL connection string. Unset: an embedded PostgreSQL is started with its data under DATA_DIR.',

@@ -37,11 +37,16 @@ describe('configuration', () => {
   });
 
   it('reports every bad variable at once', () => {
-    expect(problemsOf({ PORT: '70000', HTTPS_REDIRECT: 'maybe', DATABASE_URL: 'mysql://x' })).toHaveLength(3);
+    expect(
+      problemsOf({ PORT: '70000', HTTPS_REDIRECT: 'maybe', DATABASE_URL: 'mysql://x' }),
+    ).toHaveLength(3);
   });
 
   it('reads durations with units and lists with commas', () => {
-    const config = parseConfig({ AUTH_LOGIN_FAILURE_WINDOW: '2h', CORS_ORIGINS: 'https://a.example, https://b.example/' });
+    const config = parseConfig({
+      AUTH_LOGIN_FAILURE_WINDOW: '2h',
+      CORS_ORIGINS: 'https://a.example, https://b.example/',
+    });
     expect(config.AUTH_LOGIN_FAILURE_WINDOW).toBe(7200);
     expect(config.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
   });
@@ -49,7 +54,10 @@ describe('configuration', () => {
   it('reads TRUST_PROXY as a flag, a hop count or addresses', () => {
     expect(parseConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
     expect(parseConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
-    expect(parseConfig({ TRUST_PROXY: '10.0.0.1, 10.0.0.2' }).TRUST_PROXY).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(parseConfig({ TRUST_PROXY: '10.0.0.1, 10.0.0.2' }).TRUST_PROXY).toEqual([
+      '10.0.0.1',
+      '10.0.0.2',
+    ]);
   });
 
   it('keeps .env.example in step with the schema', () => {

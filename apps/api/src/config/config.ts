@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CONFIG_VARIABLES, type ConfigVariable } from './config.schema.js';
 
 type Parsed<K extends ConfigVariable> = z.output<(typeof CONFIG_VARIABLES)[K]['schema']>;
@@ -28,12 +28,16 @@ export class ConfigError extends Error {
 }
 
 /** Parses and validates every variable at once, so one start reports every mistake. */
-export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): AppConfig {
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  cwd = process.cwd(),
+): AppConfig {
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [name, spec] of Object.entries(CONFIG_VARIABLES)) {
     const given = env[name];
-    const raw = given === undefined || given === '' ? ('default' in spec ? spec.default : undefined) : given;
+    const raw =
+      given === undefined || given === '' ? ('default' in spec ? spec.default : undefined) : given;
     if (raw === undefined) continue;
     const result = (spec.schema as z.ZodType).safeParse(raw);
     if (result.success) {

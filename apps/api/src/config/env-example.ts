@@ -10,7 +10,8 @@ export function renderEnvExample(): string {
   ];
   const blocks = Object.entries(CONFIG_VARIABLES).map(([name, spec]) => {
     const lines = [`# ${spec.description}`];
-    if ('sensitive' in spec && spec.sensitive) lines.push('# Secret: keep it out of logs and version control.');
+    if ('sensitive' in spec && spec.sensitive)
+      lines.push('# Secret: keep it out of logs and version control.');
     lines.push('default' in spec ? `${name}=${spec.default}` : `# ${name}=`);
     return lines.join('\n');
   });

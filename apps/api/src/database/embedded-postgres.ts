@@ -28,7 +28,9 @@ const SUPERUSER = 'postgres';
  * refuses to run as root, so under root the cluster belongs to the `postgres` OS user (created
  * when missing, as in a container) and every directory above it must let that user through.
  */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedDatabase> {
   const clusterDir = join(options.dir, 'pg');
   const runsAsRoot = userInfo().uid === 0;
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
@@ -57,13 +59,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw new Error(
       `The embedded PostgreSQL in ${clusterDir} did not start${error ? `: ${String(error)}` : ''}. ` +
         'Is another Latchkey using the same DATA_DIR? Its log lines above say more.',
+      { cause: error },
     );
   }
   const client = postgres.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(options.database)}`);
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      options.database,
+    ]);
+    if (found.rowCount === 0)
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(options.database)}`);
   } finally {
     await client.end();
   }
@@ -86,7 +92,9 @@ function ensurePostgresUser(): void {
   try {
     execFileSync('id', ['-u', SUPERUSER], { stdio: 'ignore' });
   } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', SUPERUSER], { stdio: 'ignore' });
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', SUPERUSER], {
+      stdio: 'ignore',
+    });
   }
 }
 
@@ -125,7 +133,11 @@ export function findFreePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -20,6 +20,8 @@ export async function createUser(
   const login = overrides.login ?? `user-${suffix}`;
   const email = `${login}@example.test`;
   const password = overrides.password ?? `pass phrase ${suffix} ${randomBytes(4).toString('hex')}`;
-  const user = await testApp.app.get(UsersService).create({ login, email, password, roles: overrides.roles ?? ['user'] });
+  const user = await testApp.app
+    .get(UsersService)
+    .create({ login, email, password, roles: overrides.roles ?? ['user'] });
   return { id: user.id, login, email, password, basic: [login, password] };
 }

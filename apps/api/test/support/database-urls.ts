@@ -3,7 +3,8 @@ import pg from 'pg';
 
 export function templateDatabase(): string {
   const name = process.env.LATCHKEY_TEST_TEMPLATE;
-  if (!name) throw new Error('The test template database is not set up: run the tests through jest');
+  if (!name)
+    throw new Error('The test template database is not set up: run the tests through jest');
   return name;
 }
 
@@ -15,7 +16,10 @@ export function databaseUrlFor(serverUrl: string, database: string): string {
 
 export function serverUrl(): string {
   const url = process.env.LATCHKEY_TEST_SERVER_URL;
-  if (!url) throw new Error('The test PostgreSQL is not set up: run the tests through jest with its globalSetup');
+  if (!url)
+    throw new Error(
+      'The test PostgreSQL is not set up: run the tests through jest with its globalSetup',
+    );
   return url;
 }
 
@@ -30,19 +34,26 @@ async function onAdminConnection<T>(work: (client: pg.Client) => Promise<T>): Pr
 }
 
 /** A new database for one test file: migrated (cloned from the template) or empty. */
-export async function createFreshDatabase(options: { migrated: boolean } = { migrated: true }): Promise<{
+export async function createFreshDatabase(
+  options: { migrated: boolean } = { migrated: true },
+): Promise<{
   name: string;
   url: string;
   drop(): Promise<void>;
 }> {
   const name = `latchkey_test_${randomBytes(6).toString('hex')}`;
   await onAdminConnection((client) =>
-    client.query(`CREATE DATABASE ${name}${options.migrated ? ` TEMPLATE ${templateDatabase()}` : ''}`),
+    client.query(
+      `CREATE DATABASE ${name}${options.migrated ? ` TEMPLATE ${templateDatabase()}` : ''}`,
+    ),
   );
   return {
     name,
     url: databaseUrlFor(serverUrl(), name),
-    drop: () => onAdminConnection((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      onAdminConnection((client) =>
+        client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+      ).then(() => undefined),
   };
 }
 
@@ -50,10 +61,13 @@ export async function createFreshDatabase(options: { migrated: boolean } = { mig
 export async function cutDatabase(name: string): Promise<() => Promise<void>> {
   await onAdminConnection(async (client) => {
     await client.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
-    await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+    await client.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1',
+      [name],
+    );
   });
   return () =>
-    onAdminConnection((client) => client.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS true`)).then(
-      () => undefined,
-    );
+    onAdminConnection((client) =>
+      client.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS true`),
+    ).then(() => undefined);
 }

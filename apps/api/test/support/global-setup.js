@@ -22,7 +22,12 @@ export default async function globalSetup() {
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dir = await mkdtemp(join(tmpdir(), 'latchkey-test-'));
-    const embedded = await startEmbeddedPostgres({ dir, database: 'postgres', persistent: false, log: () => {} });
+    const embedded = await startEmbeddedPostgres({
+      dir,
+      database: 'postgres',
+      persistent: false,
+      log: () => {},
+    });
     globalThis.latchkeyTestDatabase = { embedded, dir };
     serverUrl = embedded.url;
   }

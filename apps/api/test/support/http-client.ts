@@ -27,7 +27,11 @@ export function basicHeader(login: string, password: string): string {
 export class HttpClient {
   constructor(readonly baseUrl: string) {}
 
-  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<TestResponse<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<TestResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.basic) headers.authorization = basicHeader(...options.basic);
     if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
@@ -40,7 +44,12 @@ export class HttpClient {
       body = JSON.stringify(options.body);
       headers['content-type'] = 'application/json';
     }
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body, redirect: 'manual' });
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body,
+      redirect: 'manual',
+    });
     const text = await response.text();
     const type = response.headers.get('content-type') ?? '';
     return {

@@ -11,8 +11,14 @@ export interface RouteRequirements {
 const INTERACTIVE_METHODS: readonly AuthMethod[] = ['session', 'basic'];
 
 /** Why this principal may not call a route with these requirements, or null when it may. */
-export function refusal(principal: Principal, requirements: RouteRequirements): ProblemException | null {
-  if (requirements.roles.length > 0 && !requirements.roles.some((role) => principal.user.roles.includes(role))) {
+export function refusal(
+  principal: Principal,
+  requirements: RouteRequirements,
+): ProblemException | null {
+  if (
+    requirements.roles.length > 0 &&
+    !requirements.roles.some((role) => principal.user.roles.includes(role))
+  ) {
     return Problems.forbidden(`This needs the role ${requirements.roles.join(' or ')}.`);
   }
   const missing = missingScopes(principal.scopes, requirements.scopes);

@@ -26,11 +26,16 @@ function joinPath(...parts: string[]): string {
 }
 
 function isUnprefixed(path: string): boolean {
-  return UNPREFIXED_PATHS.some((unprefixed) => path === unprefixed || path.startsWith(unprefixed.split('{')[0] ?? ''));
+  return UNPREFIXED_PATHS.some(
+    (unprefixed) => path === unprefixed || path.startsWith(unprefixed.split('{')[0] ?? ''),
+  );
 }
 
 function metadata<T>(key: string, handler: object, controller: Type): T | undefined {
-  return (Reflect.getMetadata(key, handler) as T | undefined) ?? (Reflect.getMetadata(key, controller) as T | undefined);
+  return (
+    (Reflect.getMetadata(key, handler) as T | undefined) ??
+    (Reflect.getMetadata(key, controller) as T | undefined)
+  );
 }
 
 /** Every route of the application with what it asks of a caller, read from the decorators. */
@@ -39,14 +44,17 @@ export function listRoutes(app: INestApplication): RouteAuth[] {
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as Type;
-      const controllerPath = (Reflect.getMetadata(PATH_METADATA, controller) as string | undefined) ?? '';
+      const controllerPath =
+        (Reflect.getMetadata(PATH_METADATA, controller) as string | undefined) ?? '';
       const prototype = controller.prototype as Record<string, unknown>;
       for (const name of Object.getOwnPropertyNames(prototype)) {
         const handler = prototype[name];
         if (name === 'constructor' || typeof handler !== 'function') continue;
-        const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as
+          RequestMethod | undefined;
         if (requestMethod === undefined) continue;
-        const handlerPath = (Reflect.getMetadata(PATH_METADATA, handler) as string | undefined) ?? '';
+        const handlerPath =
+          (Reflect.getMetadata(PATH_METADATA, handler) as string | undefined) ?? '';
         const relative = joinPath(controllerPath, handlerPath).slice(1);
         routes.push({
           method: RequestMethod[requestMethod],

@@ -35,7 +35,10 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
 function describeAuth(document: OpenAPIObject, route: RouteAuth): void {
   const operation = document.paths[route.path]?.[route.method.toLowerCase() as 'get'];
   if (!operation) return;
-  operation.responses = { ...operation.responses, '400': problemResponse('Malformed request (validation_failed)') };
+  operation.responses = {
+    ...operation.responses,
+    '400': problemResponse('Malformed request (validation_failed)'),
+  };
   if (route.public) {
     operation.security = [];
     return;
@@ -49,7 +52,9 @@ function describeAuth(document: OpenAPIObject, route: RouteAuth): void {
   ];
   if (needs.length > 0) {
     operation.responses['403'] = problemResponse(`Needs ${needs.join('; ')}`);
-    operation.description = [operation.description, `Requires ${needs.join('; ')}.`].filter(Boolean).join('\n\n');
+    operation.description = [operation.description, `Requires ${needs.join('; ')}.`]
+      .filter(Boolean)
+      .join('\n\n');
   }
   Object.assign(operation, { 'x-required-scopes': route.scopes, 'x-required-roles': route.roles });
 }

@@ -3,6 +3,7 @@ import type { AppConfig } from '../../config/config.js';
 /** RFC 6750 §3 and RFC 7617 challenges of a 401: Bearer always, Basic while it is enabled. */
 export function challengesFor(config: Pick<AppConfig, 'AUTH_BASIC_PASSWORD_ENABLED'>): string[] {
   const challenges = ['Bearer realm="latchkey", error="invalid_token"'];
-  if (config.AUTH_BASIC_PASSWORD_ENABLED) challenges.push('Basic realm="latchkey", charset="UTF-8"');
+  if (config.AUTH_BASIC_PASSWORD_ENABLED)
+    challenges.push('Basic realm="latchkey", charset="UTF-8"');
   return challenges;
 }

@@ -18,9 +18,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-export function sendProblem(reply: FastifyReply, error: unknown, config: AppConfig, logger: Logger): void {
+export function sendProblem(
+  reply: FastifyReply,
+  error: unknown,
+  config: AppConfig,
+  logger: Logger,
+): void {
   const { body, headers, unexpected } = toProblem(error);
-  if (unexpected) logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  if (unexpected)
+    logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   if (body.status === 401) reply.header('WWW-Authenticate', challengesFor(config));
   for (const [name, value] of Object.entries(headers)) reply.header(name, value);
   reply.header('Cache-Control', 'no-store');

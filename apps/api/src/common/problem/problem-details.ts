@@ -73,7 +73,11 @@ export function toProblem(error: unknown): ProblemResponse {
   const status = httpStatusOf(error);
   if (status !== undefined && status < 500) {
     const code = CODE_BY_STATUS[status] ?? 'invalid_request';
-    return { body: problem(status, code, clientMessage(error, status)), headers: {}, unexpected: false };
+    return {
+      body: problem(status, code, clientMessage(error, status)),
+      headers: {},
+      unexpected: false,
+    };
   }
   return {
     body: problem(500, 'internal_error', 'Something went wrong on our side. It has been logged.'),

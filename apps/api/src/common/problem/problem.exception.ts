@@ -33,7 +33,8 @@ export const Problems = {
     }),
   validation: (errors: ValidationIssue[], detail = 'The request is not valid.') =>
     new ProblemException({ status: 400, code: 'validation_failed', detail, errors }),
-  invalidRequest: (detail: string) => new ProblemException({ status: 400, code: 'invalid_request', detail }),
+  invalidRequest: (detail: string) =>
+    new ProblemException({ status: 400, code: 'invalid_request', detail }),
   notFound: (detail = 'There is nothing here.') =>
     new ProblemException({ status: 404, code: 'not_found', detail }),
   conflict: (detail: string) => new ProblemException({ status: 409, code: 'conflict', detail }),
@@ -45,5 +46,10 @@ export const Problems = {
       headers: { 'Retry-After': String(retryAfterSeconds) },
     }),
   unavailable: (detail = 'The database cannot be reached. Try again shortly.') =>
-    new ProblemException({ status: 503, code: 'unavailable', detail, headers: { 'Retry-After': '5' } }),
+    new ProblemException({
+      status: 503,
+      code: 'unavailable',
+      detail,
+      headers: { 'Retry-After': '5' },
+    }),
 };

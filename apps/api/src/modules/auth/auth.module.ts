@@ -8,6 +8,10 @@ import { LoginThrottle } from './login-throttle.js';
 
 @Module({
   imports: [PassportModule, UsersModule],
-  providers: [BasicAuthStrategy, LoginThrottle, { provide: APP_GUARD, useClass: AuthenticationGuard }],
+  providers: [
+    BasicAuthStrategy,
+    LoginThrottle,
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+  ],
 })
 export class AuthModule {}

@@ -3,7 +3,12 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard, type AuthGuardAuthenticateOptions } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import type { Role, Scope } from '@latchkey/contracts';
-import { INTERACTIVE_ONLY, IS_PUBLIC, REQUIRED_ROLES, REQUIRED_SCOPES } from '../../common/auth/auth.decorators.js';
+import {
+  INTERACTIVE_ONLY,
+  IS_PUBLIC,
+  REQUIRED_ROLES,
+  REQUIRED_SCOPES,
+} from '../../common/auth/auth.decorators.js';
 import { refusal } from '../../common/auth/authorize.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { Problems } from '../../common/problem/problem.exception.js';
@@ -29,7 +34,8 @@ export class AuthenticationGuard extends AuthGuard(STRATEGIES) {
     const denied = refusal(principal, {
       roles: this.reflector.getAllAndOverride<Role[]>(REQUIRED_ROLES, targets) ?? [],
       scopes: this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [],
-      interactiveOnly: this.reflector.getAllAndOverride<boolean>(INTERACTIVE_ONLY, targets) ?? false,
+      interactiveOnly:
+        this.reflector.getAllAndOverride<boolean>(INTERACTIVE_ONLY, targets) ?? false,
     });
     if (denied) throw denied;
     return true;

@@ -11,11 +11,17 @@ describe('parseBasicCredentials', () => {
   });
 
   it('reads the scheme in any casing', () => {
-    expect(parseBasicCredentials(`bAsIc ${encode('alice:x')}`)).toEqual({ login: 'alice', password: 'x' });
+    expect(parseBasicCredentials(`bAsIc ${encode('alice:x')}`)).toEqual({
+      login: 'alice',
+      password: 'x',
+    });
   });
 
   it('accepts an empty password and UTF-8 text', () => {
-    expect(parseBasicCredentials(`Basic ${encode('zoë:')}`)).toEqual({ login: 'zoë', password: '' });
+    expect(parseBasicCredentials(`Basic ${encode('zoë:')}`)).toEqual({
+      login: 'zoë',
+      password: '',
+    });
   });
 
   it.each([

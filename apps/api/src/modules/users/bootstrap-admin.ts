@@ -29,7 +29,12 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
     } catch (error) {
       // Another instance starting on the same database created it first.
       if (error instanceof ProblemException && error.problem.code === 'conflict') return;
-      throw new Error(`BOOTSTRAP_ADMIN_PASSWORD or BOOTSTRAP_ADMIN_LOGIN is not acceptable: ${describe(error)}`);
+      throw new Error(
+        `BOOTSTRAP_ADMIN_PASSWORD or BOOTSTRAP_ADMIN_LOGIN is not acceptable: ${describe(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
     this.logger.log(`Created the first admin "${this.config.BOOTSTRAP_ADMIN_LOGIN}"`);
     if (!supplied) printGeneratedPassword(this.config.BOOTSTRAP_ADMIN_LOGIN, password);
@@ -53,5 +58,7 @@ function printGeneratedPassword(login: string, password: string): void {
   ];
   const width = Math.max(...lines.map((line) => line.length)) + 2;
   const border = `+${'-'.repeat(width)}+`;
-  process.stdout.write(`\n${border}\n${lines.map((line) => `| ${line.padEnd(width - 1)}|`).join('\n')}\n${border}\n\n`);
+  process.stdout.write(
+    `\n${border}\n${lines.map((line) => `| ${line.padEnd(width - 1)}|`).join('\n')}\n${border}\n\n`,
+  );
 }

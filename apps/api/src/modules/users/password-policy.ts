@@ -16,7 +16,11 @@ export class PasswordPolicy {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   /** Why the password is refused, or nothing when it is acceptable. */
-  check(password: string, field: string, context: { login?: string; email?: string } = {}): ValidationIssue[] {
+  check(
+    password: string,
+    field: string,
+    context: { login?: string; email?: string } = {},
+  ): ValidationIssue[] {
     const min = this.config.PASSWORD_MIN_LENGTH;
     const length = [...password].length;
     if (length < min) return [{ field, message: `Password must be at least ${min} characters` }];
@@ -25,7 +29,9 @@ export class PasswordPolicy {
     }
     const lowered = password.toLowerCase();
     if (this.common.has(lowered)) {
-      return [{ field, message: 'Password is on the list of commonly used passwords; choose another' }];
+      return [
+        { field, message: 'Password is on the list of commonly used passwords; choose another' },
+      ];
     }
     if (
       (context.login && lowered === context.login.toLowerCase()) ||

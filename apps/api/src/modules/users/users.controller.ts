@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   changePasswordSchema,
@@ -70,7 +81,9 @@ export class UsersController {
   @RequireScopes('users:read')
   @ApiOperation({ summary: 'Search users (admin)' })
   @ApiResponse({ status: 200, schema: responseSchema(userPageSchema) })
-  async list(@Query(new ZodValidationPipe(listUsersQuerySchema)) query: ListUsersQuery): Promise<UserPage> {
+  async list(
+    @Query(new ZodValidationPipe(listUsersQuerySchema)) query: ListUsersQuery,
+  ): Promise<UserPage> {
     const [users, total] = await this.users.list(query);
     return { items: users.map(toUser), page: query.page, pageSize: query.pageSize, total };
   }
@@ -81,7 +94,9 @@ export class UsersController {
   @ApiOperation({ summary: 'Create a user (admin)' })
   @ApiBody({ schema: requestSchema(createUserSchema) })
   @ApiResponse({ status: 201, schema: responseSchema(userSchema) })
-  async create(@Body(new ZodValidationPipe(createUserSchema)) body: z.output<typeof createUserSchema>): Promise<User> {
+  async create(
+    @Body(new ZodValidationPipe(createUserSchema)) body: z.output<typeof createUserSchema>,
+  ): Promise<User> {
     return toUser(await this.users.create(body));
   }
 
@@ -114,7 +129,10 @@ export class UsersController {
   @RequireScopes('users:write')
   @ApiOperation({ summary: 'Delete a user (admin)' })
   @ApiResponse({ status: 204 })
-  async remove(@CurrentPrincipal() principal: Principal, @Param('id', UuidParamPipe) id: string): Promise<void> {
+  async remove(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<void> {
     await this.users.remove(id, principal.user.id);
   }
 }

@@ -10,9 +10,15 @@ export class UniqueViolation extends Error {
   }
 }
 
-export type NewUser = Pick<UserEntity, 'login' | 'email' | 'displayName' | 'passwordHash' | 'roles'>;
+export type NewUser = Pick<
+  UserEntity,
+  'login' | 'email' | 'displayName' | 'passwordHash' | 'roles'
+>;
 export type UserChanges = Partial<
-  Pick<UserEntity, 'email' | 'displayName' | 'roles' | 'disabledAt' | 'passwordHash' | 'passwordChangedAt'>
+  Pick<
+    UserEntity,
+    'email' | 'displayName' | 'roles' | 'disabledAt' | 'passwordHash' | 'passwordChangedAt'
+  >
 >;
 
 /** The only place that talks to the users table. */
@@ -31,13 +37,20 @@ export class UsersRepository {
       .getOne();
   }
 
-  async search(q: string | undefined, page: number, pageSize: number): Promise<[UserEntity[], number]> {
+  async search(
+    q: string | undefined,
+    page: number,
+    pageSize: number,
+  ): Promise<[UserEntity[], number]> {
     const query = this.users.createQueryBuilder('user').orderBy('lower(user.login)', 'ASC');
     if (q) {
       const pattern = `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-      query.where('(user.login ILIKE :pattern OR user.email ILIKE :pattern OR user.display_name ILIKE :pattern)', {
-        pattern,
-      });
+      query.where(
+        '(user.login ILIKE :pattern OR user.email ILIKE :pattern OR user.display_name ILIKE :pattern)',
+        {
+          pattern,
+        },
+      );
     }
     return query
       .skip((page - 1) * pageSize)
@@ -61,7 +74,9 @@ export class UsersRepository {
 
   async insert(user: NewUser): Promise<UserEntity> {
     try {
-      return await this.users.save(this.users.create({ ...user, disabledAt: null, passwordChangedAt: new Date() }));
+      return await this.users.save(
+        this.users.create({ ...user, disabledAt: null, passwordChangedAt: new Date() }),
+      );
     } catch (error) {
       throw translateUniqueViolation(error);
     }
@@ -86,7 +101,9 @@ function translateUniqueViolation(error: unknown): unknown {
   if (error instanceof QueryFailedError) {
     const driverError = error.driverError as { code?: string; constraint?: string };
     if (driverError.code === '23505') {
-      return new UniqueViolation(driverError.constraint === 'users_email_unique' ? 'email' : 'login');
+      return new UniqueViolation(
+        driverError.constraint === 'users_email_unique' ? 'email' : 'login',
+      );
     }
   }
   return error;

@@ -50,7 +50,9 @@ export class UsersService {
     return this.users.count();
   }
 
-  async create(input: Required<Omit<CreateUserInput, 'displayName'>> & { displayName?: string }): Promise<UserEntity> {
+  async create(
+    input: Required<Omit<CreateUserInput, 'displayName'>> & { displayName?: string },
+  ): Promise<UserEntity> {
     this.assertAcceptable(this.policy.check(input.password, 'password', input));
     try {
       return await this.users.insert({
@@ -85,7 +87,10 @@ export class UsersService {
     return this.apply(id, { ...changes });
   }
 
-  async changePassword(id: string, { currentPassword, newPassword }: ChangePasswordInput): Promise<void> {
+  async changePassword(
+    id: string,
+    { currentPassword, newPassword }: ChangePasswordInput,
+  ): Promise<void> {
     const user = await this.get(id);
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
       throw Problems.validation(
@@ -102,7 +107,8 @@ export class UsersService {
 
   async remove(id: string, actorId: string): Promise<void> {
     const user = await this.get(id);
-    if (user.roles.includes('admin')) await this.assertAnotherAdminRemains(user.id, actorId, 'delete');
+    if (user.roles.includes('admin'))
+      await this.assertAnotherAdminRemains(user.id, actorId, 'delete');
     await this.users.delete(id);
   }
 
@@ -116,7 +122,11 @@ export class UsersService {
     }
   }
 
-  private async assertAnotherAdminRemains(userId: string, actorId: string, action: string): Promise<void> {
+  private async assertAnotherAdminRemains(
+    userId: string,
+    actorId: string,
+    action: string,
+  ): Promise<void> {
     if (userId === actorId) throw Problems.conflict(`You cannot ${action} your own account.`);
     if ((await this.users.countOtherActiveAdmins(userId)) === 0) {
       throw Problems.conflict(`You cannot ${action} the last active admin.`);
@@ -128,6 +138,8 @@ export class UsersService {
   }
 
   private conflictFor(error: unknown): unknown {
-    return error instanceof UniqueViolation ? Problems.conflict(`This ${error.field} is already taken.`) : error;
+    return error instanceof UniqueViolation
+      ? Problems.conflict(`This ${error.field} is already taken.`)
+      : error;
   }
 }
