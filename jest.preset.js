@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const ESM_ONLY_PACKAGES = ['content-disposition', 'cookie'];
+
 const workspaceRoot = dirname(fileURLToPath(import.meta.url));
 const swcrc = JSON.parse(readFileSync(join(workspaceRoot, '.swcrc'), 'utf8'));
 delete swcrc.exclude;
@@ -17,7 +19,12 @@ export function createJestConfig({ displayName, rootDir, ...overrides }) {
     rootDir,
     testEnvironment: 'node',
     extensionsToTreatAsEsm: ['.ts', '.tsx'],
-    transform: { '^.+\\.tsx?$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+    transform: { '^.+\\.(tsx?|js)$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+    // CommonJS packages (@fastify/static, @fastify/cookie) require() ESM-only ones. Node 20.19+
+    // does that natively, Jest's own loader only from Node 24.9, so Jest gets them compiled.
+    transformIgnorePatterns: [
+      `/node_modules/(?!((@[^/]+/)?[^/]+/node_modules/)?(${ESM_ONLY_PACKAGES.join('|')})/)`,
+    ],
     moduleNameMapper: {
       '^@latchkey/contracts$': join(workspaceRoot, 'libs/contracts/src/index.ts'),
       '^(\\.{1,2}/.*)\\.js$': '$1',
