@@ -40,6 +40,7 @@ export function loggerOptions(config: AppConfig): Params {
           headers: req.headers,
           remoteAddress: req.socket?.remoteAddress,
         }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (_req, res, error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
