@@ -1,6 +1,6 @@
 import { createUser } from './factories/users.js';
 import { basicHeader } from './support/http-client.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 function expectUnauthorizedProblem(res: { status: number; headers: Headers; body: any }) {
   expect(res.status).toBe(401);
@@ -18,11 +18,7 @@ function expectUnauthorizedProblem(res: { status: number; headers: Headers; body
 }
 
 describe('HTTP Basic login:password', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ AUTH_LOGIN_MAX_FAILURES: '3', AUTH_LOGIN_FAILURE_WINDOW: '2s' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ AUTH_LOGIN_MAX_FAILURES: '3', AUTH_LOGIN_FAILURE_WINDOW: '2s' });
 
   it('authenticates with the scheme in any casing', async () => {
     const user = await createUser(t);
@@ -95,11 +91,7 @@ describe('HTTP Basic login:password', () => {
 });
 
 describe('HTTP Basic switched off', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ AUTH_BASIC_PASSWORD_ENABLED: 'false' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ AUTH_BASIC_PASSWORD_ENABLED: 'false' });
 
   it('answers 401 as for an unknown credential, without a Basic challenge', async () => {
     const user = await createUser(t);

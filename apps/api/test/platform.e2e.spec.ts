@@ -1,19 +1,8 @@
 import { cutDatabase } from './support/database-urls.js';
-import {
-  startTestApp,
-  TEST_ADMIN_LOGIN,
-  TEST_ADMIN_PASSWORD,
-  type TestApp,
-} from './support/test-app.js';
-
-const admin: [string, string] = [TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD];
+import { ADMIN, useTestApp } from './support/test-app.js';
 
 describe('platform', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ CORS_ORIGINS: 'https://app.example.test' });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ CORS_ORIGINS: 'https://app.example.test' });
 
   it('answers /healthz and /readyz without credentials', async () => {
     expect((await t.http.get('/healthz')).body).toEqual({ status: 'ok' });
@@ -30,14 +19,14 @@ describe('platform', () => {
   });
 
   it('answers malformed JSON with 400, never 500', async () => {
-    const res = await t.http.post('/api/v1/users', { basic: admin, rawBody: '{"login": ' });
+    const res = await t.http.post('/api/v1/users', { basic: ADMIN, rawBody: '{"login": ' });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.body.code).toBe('invalid_request');
   });
 
   it('answers a body of the wrong shape with 400 listing the fields', async () => {
-    const res = await t.http.post('/api/v1/users', { basic: admin, body: [1, 2, 3] });
+    const res = await t.http.post('/api/v1/users', { basic: ADMIN, body: [1, 2, 3] });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('validation_failed');
     expect(res.body.errors.length).toBeGreaterThan(0);
@@ -45,7 +34,7 @@ describe('platform', () => {
 
   it('answers an oversized body with 413 and huge headers with 431', async () => {
     const big = await t.http.post('/api/v1/users', {
-      basic: admin,
+      basic: ADMIN,
       rawBody: JSON.stringify({ x: 'a'.repeat(2_000_000) }),
     });
     expect(big.status).toBe(413);
@@ -97,13 +86,13 @@ describe('platform', () => {
       const ready = await t.http.get('/readyz');
       expect(ready.status).toBe(503);
       expect(ready.body.code).toBe('unavailable');
-      const me = await t.http.get('/api/v1/users/me', { basic: admin });
+      const me = await t.http.get('/api/v1/users/me', { basic: ADMIN });
       expect(me.status).toBe(503);
       expect(me.body.code).toBe('unavailable');
     } finally {
       await restore();
     }
     expect((await t.http.get('/readyz')).status).toBe(200);
-    expect((await t.http.get('/api/v1/users/me', { basic: admin })).status).toBe(200);
+    expect((await t.http.get('/api/v1/users/me', { basic: ADMIN })).status).toBe(200);
   });
 });

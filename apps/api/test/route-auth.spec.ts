@@ -1,16 +1,12 @@
 import { listRoutes } from '../src/common/auth/route-catalog.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 /**
  * Every route with what it asks of a caller. A change here is a permission change: review it,
  * do not just refresh the snapshot.
  */
 describe('route authentication declarations', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   it('matches the reviewed list', () => {
     const lines = listRoutes(t.app).map((route) => {

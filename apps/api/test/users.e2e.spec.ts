@@ -1,19 +1,8 @@
 import { createUser } from './factories/users.js';
-import {
-  startTestApp,
-  TEST_ADMIN_LOGIN,
-  TEST_ADMIN_PASSWORD,
-  type TestApp,
-} from './support/test-app.js';
-
-const admin: [string, string] = [TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD];
+import { ADMIN, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, useTestApp } from './support/test-app.js';
 
 describe('users', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
+  const t = useTestApp();
 
   describe('the first admin', () => {
     it('is created on the first start with the configured login and role', async () => {
@@ -30,7 +19,7 @@ describe('users', () => {
 
   describe('GET /users/me', () => {
     it('returns the caller with the method it authenticated with', async () => {
-      const res = await t.http.get('/api/v1/users/me', { basic: admin });
+      const res = await t.http.get('/api/v1/users/me', { basic: ADMIN });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         login: TEST_ADMIN_LOGIN,
@@ -42,10 +31,10 @@ describe('users', () => {
     });
   });
 
-  describe('admin CRUD', () => {
+  describe('ADMIN CRUD', () => {
     it('creates a user, stores only an argon2id hash, and shows it once in the list', async () => {
       const res = await t.http.post('/api/v1/users', {
-        basic: admin,
+        basic: ADMIN,
         body: {
           login: 'Carol',
           email: 'carol@example.test',
@@ -66,7 +55,7 @@ describe('users', () => {
       );
       expect(row?.password_hash).toMatch(/^\$argon2id\$/);
 
-      const list = await t.http.get('/api/v1/users?q=caro', { basic: admin });
+      const list = await t.http.get('/api/v1/users?q=caro', { basic: ADMIN });
       expect(list.status).toBe(200);
       expect(list.body.total).toBe(1);
       expect(list.body.items[0].id).toBe(res.body.id);
@@ -74,7 +63,7 @@ describe('users', () => {
 
     it('treats logins as case-insensitive: a second "carol" conflicts', async () => {
       const res = await t.http.post('/api/v1/users', {
-        basic: admin,
+        basic: ADMIN,
         body: {
           login: 'CAROL',
           email: 'carol2@example.test',
@@ -90,7 +79,7 @@ describe('users', () => {
 
     it('refuses a common password, a short one and an lk_ login, naming the fields', async () => {
       const common = await t.http.post('/api/v1/users', {
-        basic: admin,
+        basic: ADMIN,
         body: { login: 'dave', email: 'dave@example.test', password: 'password1234' },
       });
       expect(common.status).toBe(400);
@@ -100,7 +89,7 @@ describe('users', () => {
       ]);
 
       const short = await t.http.post('/api/v1/users', {
-        basic: admin,
+        basic: ADMIN,
         body: { login: 'lk_dave', email: 'dave@example.test', password: 'short' },
       });
       expect(short.status).toBe(400);
@@ -112,7 +101,7 @@ describe('users', () => {
 
     it('paginates the list', async () => {
       for (let i = 0; i < 3; i++) await createUser(t, { login: `page-${i}` });
-      const res = await t.http.get('/api/v1/users?q=page-&page=2&pageSize=2', { basic: admin });
+      const res = await t.http.get('/api/v1/users?q=page-&page=2&pageSize=2', { basic: ADMIN });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ page: 2, pageSize: 2, total: 3 });
       expect(res.body.items.map((u: { login: string }) => u.login)).toEqual(['page-2']);
@@ -120,24 +109,24 @@ describe('users', () => {
 
     it('reads, changes roles and deletes a user', async () => {
       const user = await createUser(t);
-      expect((await t.http.get(`/api/v1/users/${user.id}`, { basic: admin })).body.login).toBe(
+      expect((await t.http.get(`/api/v1/users/${user.id}`, { basic: ADMIN })).body.login).toBe(
         user.login,
       );
 
       const promoted = await t.http.patch(`/api/v1/users/${user.id}`, {
-        basic: admin,
+        basic: ADMIN,
         body: { roles: ['admin', 'user'] },
       });
       expect(promoted.status).toBe(200);
       expect(promoted.body.roles).toEqual(['admin', 'user']);
 
-      expect((await t.http.delete(`/api/v1/users/${user.id}`, { basic: admin })).status).toBe(204);
+      expect((await t.http.delete(`/api/v1/users/${user.id}`, { basic: ADMIN })).status).toBe(204);
       expect(await t.sql('SELECT 1 FROM users WHERE id = $1', [user.id])).toHaveLength(0);
-      expect((await t.http.get(`/api/v1/users/${user.id}`, { basic: admin })).status).toBe(404);
+      expect((await t.http.get(`/api/v1/users/${user.id}`, { basic: ADMIN })).status).toBe(404);
     });
 
     it('answers 404 for an id that is not a UUID', async () => {
-      const res = await t.http.get('/api/v1/users/not-a-uuid', { basic: admin });
+      const res = await t.http.get('/api/v1/users/not-a-uuid', { basic: ADMIN });
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('not_found');
     });
@@ -147,7 +136,7 @@ describe('users', () => {
       expect((await t.http.get('/api/v1/users/me', { basic: user.basic })).status).toBe(200);
 
       const res = await t.http.patch(`/api/v1/users/${user.id}`, {
-        basic: admin,
+        basic: ADMIN,
         body: { disabled: true },
       });
       expect(res.status).toBe(200);
@@ -159,20 +148,20 @@ describe('users', () => {
       expect(row?.disabled_at).toBeInstanceOf(Date);
       expect((await t.http.get('/api/v1/users/me', { basic: user.basic })).status).toBe(401);
 
-      await t.http.patch(`/api/v1/users/${user.id}`, { basic: admin, body: { disabled: false } });
+      await t.http.patch(`/api/v1/users/${user.id}`, { basic: ADMIN, body: { disabled: false } });
       expect((await t.http.get('/api/v1/users/me', { basic: user.basic })).status).toBe(200);
     });
 
-    it('will not let an admin disable or delete themselves', async () => {
+    it('will not let an ADMIN disable or delete themselves', async () => {
       const [me] = await t.sql<{ id: string }>('SELECT id FROM users WHERE login = $1', [
         TEST_ADMIN_LOGIN,
       ]);
       const disable = await t.http.patch(`/api/v1/users/${me?.id}`, {
-        basic: admin,
+        basic: ADMIN,
         body: { disabled: true },
       });
       expect(disable.status).toBe(409);
-      const remove = await t.http.delete(`/api/v1/users/${me?.id}`, { basic: admin });
+      const remove = await t.http.delete(`/api/v1/users/${me?.id}`, { basic: ADMIN });
       expect(remove.status).toBe(409);
       expect(
         await t.sql('SELECT 1 FROM users WHERE id = $1 AND disabled_at IS NULL', [me?.id]),
@@ -182,7 +171,7 @@ describe('users', () => {
     it('refuses unknown fields and wrong types', async () => {
       const user = await createUser(t);
       const res = await t.http.patch(`/api/v1/users/${user.id}`, {
-        basic: admin,
+        basic: ADMIN,
         body: { disabled: 'yes', admin: true },
       });
       expect(res.status).toBe(400);

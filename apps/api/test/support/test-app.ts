@@ -7,6 +7,8 @@ import { HttpClient } from './http-client.js';
 
 export const TEST_ADMIN_LOGIN = 'admin';
 export const TEST_ADMIN_PASSWORD = 'test-admin-password-0f4c2a';
+/** The bootstrapped admin's Basic credentials. */
+export const ADMIN: [string, string] = [TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD];
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -45,4 +47,17 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await database.drop();
     },
   };
+}
+
+/**
+ * One app for the enclosing describe block: started before its tests, closed after. The
+ * object is filled in by beforeAll, so read it inside tests only.
+ */
+export function useTestApp(env: Record<string, string> = {}): TestApp {
+  const testApp = {} as TestApp;
+  beforeAll(async () => {
+    Object.assign(testApp, await startTestApp(env));
+  });
+  afterAll(() => testApp.close());
+  return testApp;
 }
