@@ -155,7 +155,6 @@ function serverEnv(dataDir, port) {
   for (const name of Object.keys(CONFIG_VARIABLES)) delete env[name];
   return {
     ...env,
-    NODE_ENV: 'production',
     HOST,
     PORT: String(port),
     PUBLIC_URL: `http://${HOST}:${port}`,
@@ -214,9 +213,7 @@ async function main() {
   server.stdout.on('data', (chunk) => (output += chunk));
   server.stderr.on('data', (chunk) => (output += chunk));
 
-  let interrupted = false;
   const onSignal = () => {
-    interrupted = true;
     log('Interrupted: stopping the server.');
     void stopServer(server).finally(() =>
       rm(dataDir, { recursive: true, force: true }).finally(() => process.exit(130)),
@@ -227,13 +224,7 @@ async function main() {
 
   let exitCode;
   try {
-    exitCode = await bench(
-      port,
-      server,
-      dataDir,
-      () => output,
-      () => interrupted,
-    );
+    exitCode = await bench(port, server, dataDir, () => output);
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -248,7 +239,7 @@ async function main() {
   return exitCode;
 }
 
-async function bench(port, server, dataDir, output, interrupted) {
+async function bench(port, server, dataDir, output) {
   const startedAt = performance.now();
   log(`Starting ${mainJs} on http://${HOST}:${port} (embedded PostgreSQL in ${dataDir})...`);
   try {
@@ -264,7 +255,6 @@ async function bench(port, server, dataDir, output, interrupted) {
 
   const results = [];
   for (const scenario of SCENARIOS) {
-    if (interrupted()) return 130;
     log(
       `Running ${scenario.name}: ${scenario.requests} requests, concurrency ${scenario.concurrency}...`,
     );
