@@ -3,12 +3,16 @@ import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
+import { CryptoModule } from './common/crypto/crypto.module.js';
+import { EventsModule } from './common/events/events.module.js';
 import { loggerOptions } from './common/logging/logger-options.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { SigningKeysModule } from './modules/signing-keys/signing-keys.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 
 export interface AppModuleOptions {
@@ -29,6 +33,10 @@ export class AppModule {
           // Migrations run before the app starts (see main.ts); never synchronize.
           migrationsRun: false,
         }),
+        CryptoModule,
+        EventsModule,
+        AuditModule,
+        SigningKeysModule,
         HealthModule,
         UsersModule,
         AuthModule,

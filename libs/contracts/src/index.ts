@@ -1,3 +1,6 @@
+export * from './audit.js';
 export * from './errors.js';
 export * from './scopes.js';
+export * from './sessions.js';
+export * from './tokens.js';
 export * from './users.js';

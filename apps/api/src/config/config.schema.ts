@@ -129,6 +129,85 @@ export const CONFIG_VARIABLES = {
     description:
       'Switches JWT signing to HS256 with this secret (at least 16 characters). Unset: asymmetric keys.',
   },
+  JWT_AUDIENCE: {
+    schema: z.string().min(1),
+    default: 'latchkey',
+    description: 'The aud claim of the JWTs Latchkey issues and accepts.',
+  },
+  ENCRYPTION_KEY: {
+    schema: z.string().min(32, 'must be at least 32 characters'),
+    sensitive: true,
+    description:
+      'Key that encrypts signing keys and TOTP secrets at rest (at least 32 characters). Unset: generated once into DATA_DIR/encryption.key. Set it when several instances share a database.',
+  },
+  AUTH_BEARER_ENABLED: {
+    schema: booleanFlag,
+    default: 'true',
+    description: 'Accept session access tokens and exchanged tokens as Authorization: Bearer.',
+  },
+  AUTH_ACCESS_TOKEN_TTL: {
+    schema: duration,
+    default: '15m',
+    description: 'Lifetime of the access JWTs issued by login and refresh.',
+  },
+  AUTH_REFRESH_TOKEN_TTL: {
+    schema: duration,
+    default: '30d',
+    description:
+      'Idle timeout of a browser session: a refresh token unused this long expires (sliding, renewed on every refresh).',
+  },
+  AUTH_SESSION_MAX_LIFETIME: {
+    schema: duration,
+    default: '90d',
+    description: 'Absolute lifetime of a browser session, however often it is refreshed.',
+  },
+  AUTH_REFRESH_REUSE_GRACE: {
+    schema: duration,
+    default: '10s',
+    description:
+      'How long a spent refresh token may be presented again (tabs refreshing together) before it counts as reuse and revokes the session.',
+  },
+  AUTH_MFA_TOKEN_TTL: {
+    schema: duration,
+    default: '5m',
+    description: 'Time allowed between the password step and the TOTP step of a login.',
+  },
+  AUTH_PAT_ENABLED: {
+    schema: booleanFlag,
+    default: 'true',
+    description: 'Accept personal access tokens and account API tokens as Authorization: Bearer.',
+  },
+  AUTH_API_KEY_ENABLED: {
+    schema: booleanFlag,
+    default: 'true',
+    description:
+      'Accept API key + secret (Authorization: token key:secret, or Basic key:secret) and exchange them for tokens.',
+  },
+  AUTH_OPAQUE_TOKEN_ENABLED: {
+    schema: booleanFlag,
+    default: 'true',
+    description: 'Issue and accept opaque lkt_ tokens (X-Auth-Token, Bearer).',
+  },
+  AUTH_QUERY_TOKEN_ENABLED: {
+    schema: booleanFlag,
+    default: 'true',
+    description: 'Accept an opaque token in the auth_token query parameter.',
+  },
+  AUTH_EXCHANGE_TOKEN_TTL: {
+    schema: duration,
+    default: '1h',
+    description: 'Lifetime of the JWTs issued by POST /sessions and POST /oauth/token.',
+  },
+  AUTH_OPAQUE_TOKEN_TTL: {
+    schema: duration,
+    default: '1800',
+    description: 'Lifetime of opaque lkt_ tokens issued by /auth/token.',
+  },
+  PAT_MAX_LIFETIME_DAYS: {
+    schema: positiveInt,
+    description:
+      'Longest lifetime a personal access token may be given, in days. Unset: no limit, and tokens that never expire are allowed.',
+  },
   AUTH_BASIC_PASSWORD_ENABLED: {
     schema: booleanFlag,
     default: 'true',

@@ -28,6 +28,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const database = await createFreshDatabase();
   const config = parseConfig({
     LOG_LEVEL: 'silent',
+    ENCRYPTION_KEY: 'test-encryption-key-of-at-least-32-chars',
     BOOTSTRAP_ADMIN_LOGIN: TEST_ADMIN_LOGIN,
     BOOTSTRAP_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     ...env,

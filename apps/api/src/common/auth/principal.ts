@@ -1,4 +1,10 @@
-import type { AuthMethod, Role, Scope } from '@latchkey/contracts';
+import {
+  effectiveScopes,
+  scopesForRoles,
+  type AuthMethod,
+  type Role,
+  type Scope,
+} from '@latchkey/contracts';
 
 export interface PrincipalUser {
   id: string;
@@ -14,6 +20,29 @@ export interface Principal {
   scopes: Scope[];
   sessionId?: string;
   credentialId?: string;
+}
+
+export interface PrincipalOptions {
+  /** The credential's own scopes; absent for a password or a session (all the roles allow). */
+  granted?: readonly Scope[];
+  sessionId?: string;
+  credentialId?: string;
+}
+
+/** The caller, with scopes never beyond what the user's roles allow. */
+export function principalFor(
+  user: PrincipalUser,
+  method: AuthMethod,
+  { granted, sessionId, credentialId }: PrincipalOptions = {},
+): Principal {
+  const principal: Principal = {
+    method,
+    user: { id: user.id, login: user.login, roles: user.roles },
+    scopes: granted ? effectiveScopes(user.roles, granted) : scopesForRoles(user.roles),
+  };
+  if (sessionId) principal.sessionId = sessionId;
+  if (credentialId) principal.credentialId = credentialId;
+  return principal;
 }
 
 declare module 'fastify' {

@@ -1,4 +1,5 @@
 import { CreateUsers1763805600000 } from './1763805600000-CreateUsers.js';
+import { CreateSessionsMfaAudit1763892000000 } from './1763892000000-CreateSessionsMfaAudit.js';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
-export const MIGRATIONS = [CreateUsers1763805600000];
+export const MIGRATIONS = [CreateUsers1763805600000, CreateSessionsMfaAudit1763892000000];

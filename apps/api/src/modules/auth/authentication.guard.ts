@@ -14,7 +14,7 @@ import type { Principal } from '../../common/auth/principal.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 
 /** The credential schemes tried on every protected route, through their passport strategies. */
-export const STRATEGIES = ['basic'];
+export const STRATEGIES = ['bearer-jwt', 'basic'];
 
 /**
  * The one global guard: every route needs a credential unless it is @Public(), then the

@@ -33,6 +33,21 @@ export class UserEntity {
   @Column({ name: 'password_changed_at', type: 'timestamptz' })
   passwordChangedAt!: Date;
 
+  /** The enrolled TOTP secret, sealed (SecretBox purpose 'totp-secret'). */
+  @Column({ name: 'totp_secret_sealed', type: 'text', nullable: true })
+  totpSecretSealed!: string | null;
+
+  /** A secret from setup that no code has confirmed yet. */
+  @Column({ name: 'totp_pending_secret_sealed', type: 'text', nullable: true })
+  totpPendingSecretSealed!: string | null;
+
+  @Column({ name: 'totp_enabled_at', type: 'timestamptz', nullable: true })
+  totpEnabledAt!: Date | null;
+
+  /** The last TOTP time step accepted: a code is good once. */
+  @Column({ name: 'totp_last_step', type: 'bigint', nullable: true })
+  totpLastStep!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

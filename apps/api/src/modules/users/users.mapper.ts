@@ -8,8 +8,7 @@ export function toUser(entity: UserEntity): User {
     email: entity.email,
     displayName: entity.displayName,
     roles: entity.roles,
-    // TOTP enrolment arrives with the sessions module; until then no account has MFA.
-    mfaEnabled: false,
+    mfaEnabled: entity.totpEnabledAt !== null,
     disabled: entity.disabledAt !== null,
     createdAt: entity.createdAt.toISOString(),
     updatedAt: entity.updatedAt.toISOString(),

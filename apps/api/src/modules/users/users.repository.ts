@@ -17,7 +17,16 @@ export type NewUser = Pick<
 export type UserChanges = Partial<
   Pick<
     UserEntity,
-    'email' | 'displayName' | 'roles' | 'disabledAt' | 'passwordHash' | 'passwordChangedAt'
+    | 'email'
+    | 'displayName'
+    | 'roles'
+    | 'disabledAt'
+    | 'passwordHash'
+    | 'passwordChangedAt'
+    | 'totpSecretSealed'
+    | 'totpPendingSecretSealed'
+    | 'totpEnabledAt'
+    | 'totpLastStep'
   >
 >;
 
@@ -75,7 +84,15 @@ export class UsersRepository {
   async insert(user: NewUser): Promise<UserEntity> {
     try {
       return await this.users.save(
-        this.users.create({ ...user, disabledAt: null, passwordChangedAt: new Date() }),
+        this.users.create({
+          ...user,
+          disabledAt: null,
+          passwordChangedAt: new Date(),
+          totpSecretSealed: null,
+          totpPendingSecretSealed: null,
+          totpEnabledAt: null,
+          totpLastStep: null,
+        }),
       );
     } catch (error) {
       throw translateUniqueViolation(error);
@@ -89,6 +106,22 @@ export class UsersRepository {
       throw translateUniqueViolation(error);
     }
     return this.findById(id);
+  }
+
+  /**
+   * Records `step` as the last TOTP step used, only if it is later than the one recorded: a
+   * compare-and-swap, so one code signs in once even when sent twice at the same moment.
+   */
+  async claimTotpStep(id: string, step: number): Promise<boolean> {
+    const result = await this.users
+      .createQueryBuilder()
+      .update()
+      .set({ totpLastStep: String(step) })
+      .where('id = :id', { id })
+      .andWhere('totp_enabled_at IS NOT NULL')
+      .andWhere('(totp_last_step IS NULL OR totp_last_step < :step)', { step })
+      .execute();
+    return (result.affected ?? 0) > 0;
   }
 
   async delete(id: string): Promise<boolean> {

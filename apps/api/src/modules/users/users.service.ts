@@ -7,19 +7,56 @@ import type {
   UpdateUserInput,
   ValidationIssue,
 } from '@latchkey/contracts';
+import type { PrincipalUser } from '../../common/auth/principal.js';
+import { ChangeFeed } from '../../common/events/change-feed.js';
+import type { CredentialCache } from '../../common/events/credential-cache.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
 import type { UserEntity } from './user.entity.js';
 import { UniqueViolation, UsersRepository, type UserChanges } from './users.repository.js';
 
+/** What every credential check needs to know about its user, cached in process. */
+export interface ActiveUser extends PrincipalUser {
+  mfaEnabled: boolean;
+}
+
+export const USER_TOPIC = 'user';
+
 @Injectable()
 export class UsersService {
+  private readonly active: CredentialCache<ActiveUser>;
+
   constructor(
     @Inject(UsersRepository) private readonly users: UsersRepository,
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
     @Inject(PasswordPolicy) private readonly policy: PasswordPolicy,
-  ) {}
+    @Inject(ChangeFeed) private readonly feed: ChangeFeed,
+  ) {
+    this.active = feed.cache(USER_TOPIC, { ttlMs: 60_000, maxEntries: 10_000 });
+  }
+
+  /**
+   * The user behind a token, if it exists and is not disabled: from memory on the hot path, kept
+   * current on every instance by the change feed.
+   */
+  findActive(id: string): Promise<ActiveUser | null> {
+    return this.active.get(id, async () => {
+      const user = await this.users.findById(id);
+      if (!user || user.disabledAt !== null) return null;
+      return {
+        id: user.id,
+        login: user.login,
+        roles: user.roles,
+        mfaEnabled: user.totpEnabledAt !== null,
+      };
+    });
+  }
+
+  /** Tells every instance that this user's roles, state or MFA changed. */
+  announceChange(id: string): Promise<void> {
+    return this.feed.publish(USER_TOPIC, id);
+  }
 
   /**
    * The user whose login and password these are, or null. Unknown logins cost one hash
@@ -80,7 +117,9 @@ export class UsersService {
     if (changes.disabled !== undefined) {
       patch.disabledAt = changes.disabled ? (user.disabledAt ?? new Date()) : null;
     }
-    return this.apply(id, patch);
+    const updated = await this.apply(id, patch);
+    await this.announceChange(id);
+    return updated;
   }
 
   updateMe(id: string, changes: UpdateMeInput): Promise<UserEntity> {
@@ -103,6 +142,7 @@ export class UsersService {
       passwordHash: await this.hasher.hash(newPassword),
       passwordChangedAt: new Date(),
     });
+    await this.announceChange(id);
   }
 
   async remove(id: string, actorId: string): Promise<void> {
@@ -110,6 +150,7 @@ export class UsersService {
     if (user.roles.includes('admin'))
       await this.assertAnotherAdminRemains(user.id, actorId, 'delete');
     await this.users.delete(id);
+    await this.announceChange(id);
   }
 
   private async apply(id: string, patch: UserChanges): Promise<UserEntity> {

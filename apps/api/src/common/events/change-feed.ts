@@ -1,0 +1,134 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { CredentialCache, type CacheOptions } from './credential-cache.js';
+
+/** The PostgreSQL channel every instance listens on. */
+export const CHANGE_CHANNEL = 'latchkey_changes';
+const RECONNECT_DELAY_MS = 1000;
+
+/** A change that makes cached state stale: `key` '*' means every key of the topic. */
+export interface Change {
+  topic: string;
+  key: string;
+}
+
+interface Subscriber {
+  changed(key: string): void;
+  /** The channel was lost or regained: anything cached may have missed a change. */
+  reset(): void;
+}
+
+/**
+ * Tells every running instance (this one included) that something changed, through PostgreSQL
+ * LISTEN/NOTIFY. Caches built on it are bypassed while the channel is down and emptied when it
+ * drops and when it returns, so a missed notification never leaves a revoked credential alive.
+ */
+@Injectable()
+export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ChangeFeed.name);
+  private readonly subscribers = new Map<string, Set<Subscriber>>();
+  private client: pg.Client | null = null;
+  private listening = false;
+  private closed = false;
+  private retry: NodeJS.Timeout | null = null;
+
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /** True while notifications arrive: only then may a cache answer without the database. */
+  get healthy(): boolean {
+    return this.listening;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.connect();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    await this.client?.end().catch(() => undefined);
+  }
+
+  /** A cache of verified credentials that this feed keeps fresh for `topic`. */
+  cache<V>(topic: string, options: CacheOptions): CredentialCache<V> {
+    const cache = new CredentialCache<V>(() => this.healthy, options);
+    this.subscribe(topic, { changed: (key) => cache.invalidate(key), reset: () => cache.clear() });
+    return cache;
+  }
+
+  subscribe(topic: string, subscriber: Subscriber): void {
+    const set = this.subscribers.get(topic) ?? new Set();
+    set.add(subscriber);
+    this.subscribers.set(topic, set);
+  }
+
+  /** Announces a change to every instance; this instance applies it before returning. */
+  async publish(topic: string, key: string): Promise<void> {
+    this.dispatch({ topic, key });
+    await this.dataSource.query('SELECT pg_notify($1, $2)', [
+      CHANGE_CHANNEL,
+      JSON.stringify({ topic, key } satisfies Change),
+    ]);
+  }
+
+  private dispatch({ topic, key }: Change): void {
+    for (const subscriber of this.subscribers.get(topic) ?? []) subscriber.changed(key);
+  }
+
+  private resetAll(): void {
+    for (const set of this.subscribers.values()) for (const subscriber of set) subscriber.reset();
+  }
+
+  private async connect(): Promise<void> {
+    const { url } = this.dataSource.options as { url: string };
+    const client = new pg.Client({ connectionString: url, application_name: 'latchkey-changes' });
+    client.on('notification', (message) => {
+      if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
+      try {
+        this.dispatch(JSON.parse(message.payload) as Change);
+      } catch {
+        this.resetAll();
+      }
+    });
+    client.on('error', () => this.lost(client));
+    client.on('end', () => this.lost(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+      this.client = client;
+      this.resetAll();
+      this.listening = true;
+    } catch (error) {
+      this.logger.warn(`change feed unavailable, caches bypassed: ${(error as Error).message}`);
+      await client.end().catch(() => undefined);
+      this.scheduleReconnect();
+    }
+  }
+
+  private lost(client: pg.Client): void {
+    if (this.client !== client) return;
+    this.client = null;
+    this.listening = false;
+    this.resetAll();
+    if (this.closed) return;
+    this.logger.warn('change feed lost, caches bypassed until it is back');
+    void client.end().catch(() => undefined);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      void this.connect();
+    }, RECONNECT_DELAY_MS);
+    this.retry.unref();
+  }
+}

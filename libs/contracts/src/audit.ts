@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+export const AUDIT_EVENT_TYPES = [
+  'login.succeeded',
+  'login.failed',
+  'refresh.reuse_detected',
+  'session.revoked',
+  'mfa.enabled',
+  'mfa.disabled',
+  'mfa.reset',
+  'token.created',
+  'token.revoked',
+  'api_key.created',
+  'api_key.secret_rotated',
+  'api_key.revoked',
+  'user.created',
+  'user.updated',
+  'user.disabled',
+  'user.enabled',
+  'user.deleted',
+  'password.changed',
+  'signing_key.rotated',
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+export const auditEventSchema = z.object({
+  id: z.uuid(),
+  type: z.enum(AUDIT_EVENT_TYPES),
+  actorId: z.uuid().nullable(),
+  actorLogin: z.string().nullable(),
+  subjectId: z.uuid().nullable(),
+  subjectLogin: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  createdAt: z.iso.datetime(),
+});
+
+export const auditQuerySchema = z.object({
+  userId: z.uuid('userId must be a UUID').optional(),
+  type: z.enum(AUDIT_EVENT_TYPES).optional(),
+  before: z.iso.datetime({ offset: true, error: 'before must be an ISO 8601 date-time' }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const auditPageSchema = z.object({
+  items: z.array(auditEventSchema),
+  /** Pass as `before` to read the next (older) page; null on the last page. */
+  nextBefore: z.iso.datetime().nullable(),
+});
+
+export const SIGNING_KEY_STATES = ['active', 'retired'] as const;
+export const signingKeySchema = z.object({
+  kid: z.string(),
+  alg: z.string(),
+  state: z.enum(SIGNING_KEY_STATES),
+  createdAt: z.iso.datetime(),
+  retiredAt: z.iso.datetime().nullable(),
+  /** When the public key leaves the JWKS: no token it signed can still be valid then. */
+  publishedUntil: z.iso.datetime().nullable(),
+});
+export const signingKeyListSchema = z.object({ items: z.array(signingKeySchema) });
+
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+export type AuditPage = z.infer<typeof auditPageSchema>;
+export type SigningKey = z.infer<typeof signingKeySchema>;
+export type SigningKeyList = z.infer<typeof signingKeyListSchema>;

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { PASSWORD_MAX_LENGTH, userSchema } from './users.js';
+
+/** Name of the refresh-token cookie, scoped to the auth endpoints. */
+export const REFRESH_COOKIE = 'lk_refresh';
+export const REFRESH_COOKIE_PATH = '/api/v1/auth';
+
+export const passwordLoginSchema = z.object({
+  login: z.string().trim().min(1, 'Login is required').max(254),
+  password: z.string().min(1, 'Password is required').max(PASSWORD_MAX_LENGTH),
+});
+
+/** A TOTP code (6 digits) or a recovery code (xxxxx-xxxxx). */
+export const mfaCodeSchema = z
+  .string()
+  .trim()
+  .min(6, 'Enter the 6-digit code or a recovery code')
+  .max(32, 'Enter the 6-digit code or a recovery code');
+
+export const mfaLoginSchema = z.object({
+  mfa_token: z.string().min(1).max(2048),
+  code: mfaCodeSchema,
+});
+
+export const accessTokenResponseSchema = z.object({
+  access_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number().int(),
+  user: userSchema,
+});
+
+export const mfaChallengeSchema = z.object({
+  mfa_required: z.literal(true),
+  mfa_token: z.string(),
+  expires_in: z.number().int(),
+});
+
+export const loginResponseSchema = z.union([accessTokenResponseSchema, mfaChallengeSchema]);
+
+export const sessionSchema = z.object({
+  id: z.uuid(),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  current: z.boolean(),
+});
+
+export const sessionListSchema = z.object({ items: z.array(sessionSchema) });
+
+export const totpSetupSchema = z.object({ secret: z.string(), otpauthUri: z.string() });
+export const totpEnableSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app'),
+});
+export const recoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()) });
+export const totpDisableSchema = z.object({
+  password: z.string().min(1, 'Password is required').max(PASSWORD_MAX_LENGTH),
+});
+
+export type PasswordLoginInput = z.infer<typeof passwordLoginSchema>;
+export type MfaLoginInput = z.infer<typeof mfaLoginSchema>;
+export type AccessTokenResponse = z.infer<typeof accessTokenResponseSchema>;
+export type MfaChallenge = z.infer<typeof mfaChallengeSchema>;
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
+export type Session = z.infer<typeof sessionSchema>;
+export type SessionList = z.infer<typeof sessionListSchema>;
+export type TotpSetup = z.infer<typeof totpSetupSchema>;
+export type TotpEnableInput = z.infer<typeof totpEnableSchema>;
+export type RecoveryCodes = z.infer<typeof recoveryCodesSchema>;
+export type TotpDisableInput = z.infer<typeof totpDisableSchema>;

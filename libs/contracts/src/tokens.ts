@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { SCOPES } from './scopes.js';
+
+/** Prefixes that tell a secret scanner (and the server) what a token is before any lookup. */
+export const TOKEN_PREFIXES = {
+  apiKey: 'lk_',
+  apiSecret: 'lks_',
+  opaque: 'lkt_',
+  refresh: 'lkr_',
+} as const;
+
+export const scopeSchema = z.enum(SCOPES);
+const scopeListSchema = z
+  .array(scopeSchema)
+  .min(1, 'Pick at least one scope')
+  .transform((scopes) => [...new Set(scopes)]);
+export const tokenNameSchema = z.string().trim().min(1, 'Name is required').max(100);
+
+export const createPersonalAccessTokenSchema = z.object({
+  name: tokenNameSchema,
+  scopes: scopeListSchema,
+  expiresAt: z.iso
+    .datetime({ offset: true, error: 'expiresAt must be an ISO 8601 date-time or null' })
+    .nullable(),
+});
+
+export const personalAccessTokenSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  scopes: z.array(scopeSchema),
+  expiresAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime().nullable(),
+  lastUsedIp: z.string().nullable(),
+});
+
+export const personalAccessTokenCreatedSchema = personalAccessTokenSchema
+  .pick({ id: true, name: true, scopes: true, expiresAt: true, createdAt: true })
+  .extend({ token: z.string() });
+
+export const personalAccessTokenListSchema = z.object({
+  items: z.array(personalAccessTokenSchema),
+});
+
+export const apiTokenStateSchema = z.object({
+  enabled: z.boolean(),
+  createdAt: z.iso.datetime().nullable(),
+  lastUsedAt: z.iso.datetime().nullable(),
+});
+
+export const apiTokenCreatedSchema = z.object({ token: z.string(), createdAt: z.iso.datetime() });
+
+export const createApiKeySchema = z.object({ name: tokenNameSchema, scopes: scopeListSchema });
+
+export const apiKeySchema = z.object({
+  id: z.uuid(),
+  userId: z.uuid(),
+  name: z.string(),
+  apiKey: z.string(),
+  scopes: z.array(scopeSchema),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime().nullable(),
+  secretRotatedAt: z.iso.datetime().nullable(),
+});
+
+export const apiKeyCreatedSchema = apiKeySchema
+  .pick({ id: true, name: true, apiKey: true, scopes: true, createdAt: true })
+  .extend({ apiSecret: z.string() });
+
+export const apiKeySecretSchema = z.object({ apiKey: z.string(), apiSecret: z.string() });
+export const apiKeyListSchema = z.object({ items: z.array(apiKeySchema) });
+
+export const sessionExchangeSchema = z.object({
+  type: z.literal('api-key', { error: 'type must be "api-key"' }),
+  key: z.string().min(1).max(256),
+  secret: z.string().min(1).max(256),
+});
+
+/** RFC 6749 §5.1 token response of the machine token endpoints and the opaque-token endpoint. */
+export const tokenResponseSchema = z.object({
+  access_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number().int(),
+  scope: z.string().optional(),
+});
+
+/** RFC 7662 §2.2. */
+export const introspectionResponseSchema = z.object({
+  active: z.boolean(),
+  sub: z.string().optional(),
+  username: z.string().optional(),
+  scope: z.string().optional(),
+  exp: z.number().int().optional(),
+  iat: z.number().int().optional(),
+  token_type: z.string().optional(),
+  client_id: z.string().optional(),
+});
+
+export type CreatePersonalAccessTokenInput = z.input<typeof createPersonalAccessTokenSchema>;
+export type PersonalAccessToken = z.infer<typeof personalAccessTokenSchema>;
+export type PersonalAccessTokenCreated = z.infer<typeof personalAccessTokenCreatedSchema>;
+export type PersonalAccessTokenList = z.infer<typeof personalAccessTokenListSchema>;
+export type ApiTokenState = z.infer<typeof apiTokenStateSchema>;
+export type ApiTokenCreated = z.infer<typeof apiTokenCreatedSchema>;
+export type CreateApiKeyInput = z.input<typeof createApiKeySchema>;
+export type ApiKey = z.infer<typeof apiKeySchema>;
+export type ApiKeyCreated = z.infer<typeof apiKeyCreatedSchema>;
+export type ApiKeySecret = z.infer<typeof apiKeySecretSchema>;
+export type ApiKeyList = z.infer<typeof apiKeyListSchema>;
+export type SessionExchangeInput = z.infer<typeof sessionExchangeSchema>;
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;
+export type IntrospectionResponse = z.infer<typeof introspectionResponseSchema>;
