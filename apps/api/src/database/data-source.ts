@@ -1,10 +1,11 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
+import { SessionEntity } from '../modules/sessions/session.entity.js';
 import { SigningKeyEntity } from '../modules/signing-keys/signing-key.entity.js';
 import { UserEntity } from '../modules/users/user.entity.js';
 import { MIGRATIONS } from './migrations/index.js';
 
-export const ENTITIES = [UserEntity, AuditEventEntity, SigningKeyEntity];
+export const ENTITIES = [UserEntity, AuditEventEntity, SigningKeyEntity, SessionEntity];
 
 export interface DatabaseSettings {
   url: string;

@@ -1,16 +1,25 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { MfaModule } from '../mfa/mfa.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { AuthSessionsController } from './auth-sessions.controller.js';
+import { AuthController } from './auth.controller.js';
 import { AuthenticationGuard } from './authentication.guard.js';
 import { BasicAuthStrategy } from './basic.strategy.js';
 import { BearerJwtStrategy } from './bearer.strategy.js';
 import { JwtResolvers } from './jwt-resolvers.js';
 import { LoginThrottle } from './login-throttle.js';
+import { SessionIssuer } from './session-issuer.js';
+import { SessionTokenResolver } from './session-token.resolver.js';
 
 @Module({
-  imports: [PassportModule, UsersModule],
+  imports: [PassportModule, UsersModule, SessionsModule, MfaModule],
+  controllers: [AuthController, AuthSessionsController],
   providers: [
+    SessionIssuer,
+    SessionTokenResolver,
     BasicAuthStrategy,
     BearerJwtStrategy,
     JwtResolvers,

@@ -54,6 +54,8 @@ export class BasicAuthStrategy extends PassportStrategy(Rfc7617BasicStrategy, 'b
       this.throttle.recordFailure(login, req.ip);
       return false;
     }
+    // A password alone is not enough for an account with a second factor.
+    if (user.totpEnabledAt) return false;
     return {
       method: 'basic',
       user: { id: user.id, login: user.login, roles: user.roles },

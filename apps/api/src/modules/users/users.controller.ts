@@ -9,7 +9,9 @@ import {
   Patch,
   Post,
   Query,
+  Req,
 } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   changePasswordSchema,
@@ -32,16 +34,21 @@ import type { z } from 'zod';
 import { InteractiveOnly, RequireScopes, Roles } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
+import { requestContext } from '../../common/auth/request-context.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
 import { UuidParamPipe } from '../../common/validation/uuid-param.pipe.js';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
+import { AuditService } from '../audit/audit.service.js';
 import { toMe, toUser } from './users.mapper.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('Users')
 @Controller('users')
 export class UsersController {
-  constructor(@Inject(UsersService) private readonly users: UsersService) {}
+  constructor(
+    @Inject(UsersService) private readonly users: UsersService,
+    @Inject(AuditService) private readonly audit: AuditService,
+  ) {}
 
   @Get('me')
   @RequireScopes('profile:read')
@@ -66,14 +73,20 @@ export class UsersController {
   @Post('me/password')
   @HttpCode(204)
   @InteractiveOnly()
-  @ApiOperation({ summary: 'Change your password' })
+  @ApiOperation({ summary: 'Change your password; every other session of yours is revoked' })
   @ApiBody({ schema: requestSchema(changePasswordSchema) })
   @ApiResponse({ status: 204 })
   async changePassword(
     @CurrentPrincipal() principal: Principal,
     @Body(new ZodValidationPipe(changePasswordSchema)) body: ChangePasswordInput,
+    @Req() request: FastifyRequest,
   ): Promise<void> {
-    await this.users.changePassword(principal.user.id, body);
+    await this.users.changePassword(principal.user.id, body, principal.sessionId);
+    await this.audit.record('password.changed', {
+      actor: principal.user,
+      subject: principal.user,
+      context: requestContext(request),
+    });
   }
 
   @Get()
@@ -95,9 +108,18 @@ export class UsersController {
   @ApiBody({ schema: requestSchema(createUserSchema) })
   @ApiResponse({ status: 201, schema: responseSchema(userSchema) })
   async create(
+    @CurrentPrincipal() principal: Principal,
     @Body(new ZodValidationPipe(createUserSchema)) body: z.output<typeof createUserSchema>,
+    @Req() request: FastifyRequest,
   ): Promise<User> {
-    return toUser(await this.users.create(body));
+    const user = await this.users.create(body);
+    await this.audit.record('user.created', {
+      actor: principal.user,
+      subject: user,
+      context: requestContext(request),
+      details: { roles: user.roles },
+    });
+    return toUser(user);
   }
 
   @Get(':id')
@@ -119,8 +141,22 @@ export class UsersController {
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParamPipe) id: string,
     @Body(new ZodValidationPipe(updateUserSchema)) body: UpdateUserInput,
+    @Req() request: FastifyRequest,
   ): Promise<User> {
-    return toUser(await this.users.update(id, body, principal.user.id));
+    const user = await this.users.update(id, body, principal.user.id);
+    const type =
+      body.disabled === true
+        ? 'user.disabled'
+        : body.disabled === false
+          ? 'user.enabled'
+          : 'user.updated';
+    await this.audit.record(type, {
+      actor: principal.user,
+      subject: user,
+      context: requestContext(request),
+      details: { fields: Object.keys(body) },
+    });
+    return toUser(user);
   }
 
   @Delete(':id')
@@ -132,7 +168,14 @@ export class UsersController {
   async remove(
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParamPipe) id: string,
+    @Req() request: FastifyRequest,
   ): Promise<void> {
+    const user = await this.users.get(id);
     await this.users.remove(id, principal.user.id);
+    await this.audit.record('user.deleted', {
+      actor: principal.user,
+      context: requestContext(request),
+      details: { userId: user.id, login: user.login },
+    });
   }
 }

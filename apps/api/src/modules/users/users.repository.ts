@@ -108,22 +108,6 @@ export class UsersRepository {
     return this.findById(id);
   }
 
-  /**
-   * Records `step` as the last TOTP step used, only if it is later than the one recorded: a
-   * compare-and-swap, so one code signs in once even when sent twice at the same moment.
-   */
-  async claimTotpStep(id: string, step: number): Promise<boolean> {
-    const result = await this.users
-      .createQueryBuilder()
-      .update()
-      .set({ totpLastStep: String(step) })
-      .where('id = :id', { id })
-      .andWhere('totp_enabled_at IS NOT NULL')
-      .andWhere('(totp_last_step IS NULL OR totp_last_step < :step)', { step })
-      .execute();
-    return (result.affected ?? 0) > 0;
-  }
-
   async delete(id: string): Promise<boolean> {
     const result = await this.users.delete({ id });
     return (result.affected ?? 0) > 0;

@@ -11,6 +11,7 @@ import type { PrincipalUser } from '../../common/auth/principal.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
 import type { CredentialCache } from '../../common/events/credential-cache.js';
 import { Problems } from '../../common/problem/problem.exception.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
 import type { UserEntity } from './user.entity.js';
@@ -32,6 +33,7 @@ export class UsersService {
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
     @Inject(PasswordPolicy) private readonly policy: PasswordPolicy,
     @Inject(ChangeFeed) private readonly feed: ChangeFeed,
+    @Inject(SessionsService) private readonly sessions: SessionsService,
   ) {
     this.active = feed.cache(USER_TOPIC, { ttlMs: 60_000, maxEntries: 10_000 });
   }
@@ -67,6 +69,13 @@ export class UsersService {
     if (!user) return this.hasher.verifyNothing(password).then(() => null);
     const matches = await this.hasher.verify(user.passwordHash, password);
     return matches && user.disabledAt === null ? user : null;
+  }
+
+  /** True when this is the user's current password (for steps that ask for it again). */
+  async checkPassword(id: string, password: string): Promise<boolean> {
+    const user = await this.users.findById(id);
+    if (!user) return this.hasher.verifyNothing(password).then(() => false);
+    return this.hasher.verify(user.passwordHash, password);
   }
 
   findById(id: string): Promise<UserEntity | null> {
@@ -118,6 +127,7 @@ export class UsersService {
       patch.disabledAt = changes.disabled ? (user.disabledAt ?? new Date()) : null;
     }
     const updated = await this.apply(id, patch);
+    if (changes.disabled === true) await this.sessions.revokeAllOfUser(id, 'user_disabled');
     await this.announceChange(id);
     return updated;
   }
@@ -126,9 +136,11 @@ export class UsersService {
     return this.apply(id, { ...changes });
   }
 
+  /** Changes the password and ends every session but the one making the change. */
   async changePassword(
     id: string,
     { currentPassword, newPassword }: ChangePasswordInput,
+    keepSessionId?: string,
   ): Promise<void> {
     const user = await this.get(id);
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
@@ -142,6 +154,7 @@ export class UsersService {
       passwordHash: await this.hasher.hash(newPassword),
       passwordChangedAt: new Date(),
     });
+    await this.sessions.revokeAllOfUser(id, 'password_changed', keepSessionId);
     await this.announceChange(id);
   }
 

@@ -1,0 +1,104 @@
+import { Body, Controller, Delete, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import {
+  recoveryCodesSchema,
+  totpDisableSchema,
+  totpEnableSchema,
+  totpSetupSchema,
+  type RecoveryCodes,
+  type TotpDisableInput,
+  type TotpEnableInput,
+  type TotpSetup,
+} from '@latchkey/contracts';
+import { InteractiveOnly, RequireScopes, Roles } from '../../common/auth/auth.decorators.js';
+import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
+import type { Principal } from '../../common/auth/principal.js';
+import { requestContext } from '../../common/auth/request-context.js';
+import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
+import { Problems } from '../../common/problem/problem.exception.js';
+import { UuidParamPipe } from '../../common/validation/uuid-param.pipe.js';
+import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
+import { AuditService } from '../audit/audit.service.js';
+import { UsersService } from '../users/users.service.js';
+import { MfaService } from './mfa.service.js';
+
+@ApiTags('MFA')
+@Controller()
+export class MfaController {
+  constructor(
+    @Inject(MfaService) private readonly mfa: MfaService,
+    @Inject(UsersService) private readonly users: UsersService,
+    @Inject(AuditService) private readonly audit: AuditService,
+  ) {}
+
+  @Post('auth/mfa/totp/setup')
+  @HttpCode(200)
+  @InteractiveOnly()
+  @ApiOperation({
+    summary: 'Start TOTP enrolment: a secret and its otpauth:// URI (not active yet)',
+  })
+  @ApiResponse({ status: 200, schema: responseSchema(totpSetupSchema) })
+  setup(@CurrentPrincipal() principal: Principal): Promise<TotpSetup> {
+    return this.mfa.setup(principal.user.id, principal.user.login);
+  }
+
+  @Post('auth/mfa/totp/enable')
+  @HttpCode(200)
+  @InteractiveOnly()
+  @ApiOperation({ summary: 'Confirm enrolment with a code; returns 10 recovery codes, shown once' })
+  @ApiBody({ schema: requestSchema(totpEnableSchema) })
+  @ApiResponse({ status: 200, schema: responseSchema(recoveryCodesSchema) })
+  async enable(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodValidationPipe(totpEnableSchema)) body: TotpEnableInput,
+    @Req() request: FastifyRequest,
+  ): Promise<RecoveryCodes> {
+    const recoveryCodes = await this.mfa.enable(principal.user.id, body.code);
+    await this.audit.record('mfa.enabled', {
+      actor: principal.user,
+      subject: principal.user,
+      context: requestContext(request),
+    });
+    return { recoveryCodes };
+  }
+
+  @Delete('auth/mfa/totp')
+  @HttpCode(204)
+  @InteractiveOnly()
+  @ApiOperation({ summary: 'Turn TOTP off, confirmed with the password' })
+  @ApiBody({ schema: requestSchema(totpDisableSchema) })
+  @ApiResponse({ status: 204 })
+  async disable(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodValidationPipe(totpDisableSchema)) body: TotpDisableInput,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    await this.mfa.disableWithPassword(principal.user.id, body.password);
+    await this.audit.record('mfa.disabled', {
+      actor: principal.user,
+      subject: principal.user,
+      context: requestContext(request),
+    });
+  }
+
+  @Delete('users/:id/mfa')
+  @HttpCode(204)
+  @Roles('admin')
+  @RequireScopes('users:write')
+  @ApiOperation({ summary: "Reset a user's MFA (admin), e.g. after a lost phone" })
+  @ApiResponse({ status: 204 })
+  async reset(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    const user = await this.users.get(id);
+    if (!(await this.mfa.disable(id))) throw Problems.conflict('This user has no MFA enrolled.');
+    await this.audit.record('mfa.reset', {
+      actor: principal.user,
+      subject: { id: user.id, login: user.login },
+      context: requestContext(request),
+    });
+  }
+}
