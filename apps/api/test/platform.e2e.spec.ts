@@ -64,7 +64,10 @@ describe('platform', () => {
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(res.body.paths['/healthz'].get.security).toEqual([]);
-    expect(res.body.paths['/api/v1/users/me'].get.security).toEqual([{ basic: [] }]);
+    expect(res.body.paths['/api/v1/users/me'].get.security).toEqual([
+      { bearer: [] },
+      { basic: [] },
+    ]);
     expect(res.body.paths['/api/v1/users'].post['x-required-scopes']).toEqual(['users:write']);
     for (const [path, operations] of Object.entries<Record<string, { security?: unknown }>>(
       res.body.paths,

@@ -22,6 +22,15 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
     .setVersion('1')
     .addServer(config.PUBLIC_URL)
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'login:password' }, 'basic')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'A session access token from POST /api/v1/auth/login or /auth/refresh',
+      },
+      'bearer',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, base, { ignoreGlobalPrefix: false });
   document.components = {
@@ -43,7 +52,7 @@ function describeAuth(document: OpenAPIObject, route: RouteAuth): void {
     operation.security = [];
     return;
   }
-  operation.security = [{ basic: [] }];
+  operation.security = [{ bearer: [] }, { basic: [] }];
   operation.responses['401'] = problemResponse('Missing, wrong or revoked credential');
   const needs = [
     ...(route.roles.length > 0 ? [`role ${route.roles.join(' or ')}`] : []),
