@@ -1,51 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort } from '../src/database/embedded-postgres.js';
-import { HttpClient } from './support/http-client.js';
-
-const MAIN = join(import.meta.dirname, '../dist/main.js');
-
-interface Server {
-  process: ChildProcess;
-  output: () => string;
-  http: HttpClient;
-}
-
-/** `node dist/main.js` as `npm start` runs it: no DATABASE_URL, so the embedded PostgreSQL. */
-async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
-  const port = await findFreePort();
-  const childEnv: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    ...env,
-  };
-  const child = spawn(process.execPath, [MAIN], {
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += String(chunk)));
-  child.stderr?.on('data', (chunk) => (output += String(chunk)));
-  const http = new HttpClient(`http://127.0.0.1:${port}`);
-  for (let attempt = 0; attempt < 120; attempt++) {
-    if (child.exitCode !== null) throw new Error(`the server exited early:\n${output}`);
-    const ready = await http.get('/readyz').catch(() => null);
-    if (ready?.status === 200) return { process: child, output: () => output, http };
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`the server did not become ready:\n${output}`);
-}
-
-function stopServer(server: Server): Promise<number | null> {
-  return new Promise((resolve) => {
-    server.process.once('exit', (code) => resolve(code));
-    server.process.kill('SIGTERM');
-  });
-}
+import { MAIN, startServer, stopServer } from './support/server-process.js';
 
 describe('the server process (npm start)', () => {
   let dataDir: string;

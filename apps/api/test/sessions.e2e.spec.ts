@@ -333,6 +333,32 @@ describe('SPA sessions', () => {
   });
 });
 
+describe('the change channel', () => {
+  const t = useTestApp();
+
+  it('drops cached sessions when the LISTEN connection is lost, so a revocation it missed still counts', async () => {
+    const user = await createUser(t);
+    const browser = new BrowserSession(t);
+    await browser.login(user);
+    expect((await browser.me()).status).toBe(200);
+
+    await t.sql(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE application_name = 'latchkey-changes' AND datname = current_database()`,
+    );
+    // Revoked behind the app's back: no notification is sent.
+    await t.sql('UPDATE sessions SET revoked_at = now() WHERE user_id = $1', [user.id]);
+    await sleep(100);
+    expect((await browser.me()).status).toBe(401);
+    await sleep(1500);
+    const [listener] = await t.sql<{ count: number }>(
+      `SELECT count(*)::int AS count FROM pg_stat_activity
+       WHERE application_name = 'latchkey-changes' AND datname = current_database()`,
+    );
+    expect(listener?.count).toBe(1);
+  });
+});
+
 describe('session lifetimes', () => {
   const t = useTestApp({ AUTH_REFRESH_TOKEN_TTL: '1s' });
 
