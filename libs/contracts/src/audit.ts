@@ -39,7 +39,9 @@ export const auditEventSchema = z.object({
 export const auditQuerySchema = z.object({
   userId: z.uuid('userId must be a UUID').optional(),
   type: z.enum(AUDIT_EVENT_TYPES).optional(),
-  before: z.iso.datetime({ offset: true, error: 'before must be an ISO 8601 date-time' }).optional(),
+  before: z.iso
+    .datetime({ offset: true, error: 'before must be an ISO 8601 date-time' })
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
