@@ -9,9 +9,13 @@ import { loggerOptions } from './common/logging/logger-options.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { OAuthModule } from './modules/oauth/oauth.module.js';
+import { OpaqueTokensModule } from './modules/opaque-tokens/opaque-tokens.module.js';
+import { PersonalAccessTokensModule } from './modules/personal-access-tokens/personal-access-tokens.module.js';
 import { SigningKeysModule } from './modules/signing-keys/signing-keys.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 
@@ -40,6 +44,10 @@ export class AppModule {
         HealthModule,
         UsersModule,
         AuthModule,
+        PersonalAccessTokensModule,
+        ApiKeysModule,
+        OpaqueTokensModule,
+        OAuthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

@@ -1,33 +1,16 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
+import { ConfigError, loadConfig } from './config/config.js';
 import { runMigrations } from './database/data-source.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
+import { openDatabase } from './database/open-database.js';
 import { createApp } from './app.factory.js';
 
 function say(message: string): void {
   process.stdout.write(`[latchkey] ${message}\n`);
 }
 
-async function openDatabase(
-  config: AppConfig,
-): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
-  if (config.DATABASE_URL) return { url: config.DATABASE_URL };
-  say(`DATABASE_URL is not set: starting the embedded PostgreSQL in ${config.DATA_DIR}`);
-  const embedded = await startEmbeddedPostgres({
-    dir: config.DATA_DIR,
-    database: 'latchkey',
-    persistent: true,
-    log: (line) => {
-      if (config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace')
-        process.stdout.write(`[postgres] ${line}`);
-    },
-  });
-  return { url: embedded.url, embedded };
-}
-
 async function main(): Promise<void> {
   const config = loadConfig();
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, say);
   const applied = await runMigrations({ url: database.url, poolSize: 1 });
   if (applied.length > 0) say(`applied migrations: ${applied.join(', ')}`);
 

@@ -67,6 +67,9 @@ describe('platform', () => {
     expect(res.body.paths['/api/v1/users/me'].get.security).toEqual([
       { bearer: [] },
       { basic: [] },
+      { apiKeyToken: [] },
+      { opaqueHeader: [] },
+      { opaqueQuery: [] },
     ]);
     expect(res.body.paths['/api/v1/users'].post['x-required-scopes']).toEqual(['users:write']);
     for (const [path, operations] of Object.entries<Record<string, { security?: unknown }>>(

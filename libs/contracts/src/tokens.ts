@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SCOPES } from './scopes.js';
+import { ROLES, SCOPES } from './scopes.js';
+import { AUTH_METHODS } from './users.js';
 
 /** Prefixes that tell a secret scanner (and the server) what a token is before any lookup. */
 export const TOKEN_PREFIXES = {
@@ -94,6 +95,35 @@ export const introspectionResponseSchema = z.object({
   iat: z.number().int().optional(),
   token_type: z.string().optional(),
   client_id: z.string().optional(),
+  /** Latchkey's own member: which kind of credential the token is. */
+  auth_method: z.enum(AUTH_METHODS).optional(),
+});
+
+/**
+ * RFC 6749 §4.4.2 client_credentials request, as form fields or JSON; the client authenticates
+ * with Basic client_id:client_secret or with these fields (the API key and its secret).
+ */
+export const clientCredentialsRequestSchema = z.object({
+  grant_type: z.string().max(64).optional(),
+  client_id: z.string().max(256).optional(),
+  client_secret: z.string().max(256).optional(),
+  /** Space-separated scopes to narrow the token to. */
+  scope: z.string().max(1024).optional(),
+});
+
+/** RFC 7662 §2.1 and RFC 7009 §2.1: the token to introspect or revoke. */
+export const tokenRequestSchema = z.object({
+  token: z.string().min(1, 'token is required').max(8192),
+  token_type_hint: z.string().max(64).optional(),
+});
+
+/** GET /auth/verify: the caller, also sent as X-Auth-* headers for a reverse proxy. */
+export const forwardAuthSchema = z.object({
+  id: z.uuid(),
+  login: z.string(),
+  roles: z.array(z.enum(ROLES)),
+  scopes: z.array(scopeSchema),
+  authMethod: z.enum(AUTH_METHODS),
 });
 
 export type CreatePersonalAccessTokenInput = z.input<typeof createPersonalAccessTokenSchema>;
@@ -110,3 +140,6 @@ export type ApiKeyList = z.infer<typeof apiKeyListSchema>;
 export type SessionExchangeInput = z.infer<typeof sessionExchangeSchema>;
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 export type IntrospectionResponse = z.infer<typeof introspectionResponseSchema>;
+export type ClientCredentialsRequest = z.infer<typeof clientCredentialsRequestSchema>;
+export type TokenRequest = z.infer<typeof tokenRequestSchema>;
+export type ForwardAuth = z.infer<typeof forwardAuthSchema>;

@@ -11,6 +11,11 @@ const problemResponse = (description: string) => ({
   content: { [PROBLEM_CONTENT_TYPE]: { schema: PROBLEM_REF } },
 });
 
+/** Any one of these authenticates a protected operation. */
+const AUTHENTICATED = ['bearer', 'basic', 'apiKeyToken', 'opaqueHeader', 'opaqueQuery'].map(
+  (scheme) => ({ [scheme]: [] }),
+);
+
 /** The OpenAPI 3.1 document, with each operation's auth requirement taken from its decorators. */
 export function buildOpenApiDocument(app: INestApplication, config: AppConfig): OpenAPIObject {
   const base = new DocumentBuilder()
@@ -21,16 +26,31 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
     )
     .setVersion('1')
     .addServer(config.PUBLIC_URL)
-    .addBasicAuth({ type: 'http', scheme: 'basic', description: 'login:password' }, 'basic')
+    .addBasicAuth(
+      { type: 'http', scheme: 'basic', description: 'login:password, or API key:secret' },
+      'basic',
+    )
     .addBearerAuth(
       {
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'JWT',
-        description: 'A session access token from POST /api/v1/auth/login or /auth/refresh',
+        description:
+          'A session access token (POST /api/v1/auth/login), a personal access token, an account API token, a token from POST /api/v1/sessions or /oauth/token, or an opaque lkt_ token',
       },
       'bearer',
     )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Authorization',
+        description: 'An API key pair: `token <apiKey>:<apiSecret>`',
+      },
+      'apiKeyToken',
+    )
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Auth-Token' }, 'opaqueHeader')
+    .addApiKey({ type: 'apiKey', in: 'query', name: 'auth_token' }, 'opaqueQuery')
     .build();
   const document = SwaggerModule.createDocument(app, base, { ignoreGlobalPrefix: false });
   document.components = {
@@ -52,7 +72,7 @@ function describeAuth(document: OpenAPIObject, route: RouteAuth): void {
     operation.security = [];
     return;
   }
-  operation.security = [{ bearer: [] }, { basic: [] }];
+  operation.security = AUTHENTICATED;
   operation.responses['401'] = problemResponse('Missing, wrong or revoked credential');
   const needs = [
     ...(route.roles.length > 0 ? [`role ${route.roles.join(' or ')}`] : []),

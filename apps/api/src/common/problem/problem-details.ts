@@ -56,9 +56,9 @@ function problem(status: number, code: ErrorCode, detail: string): Problem {
 /** Turns anything thrown while serving a request into a problem+json body. */
 export function toProblem(error: unknown): ProblemResponse {
   if (error instanceof ProblemException) {
-    const { status, code, detail, errors, headers } = error.problem;
+    const { status, code, detail, errors, headers, extensions } = error.problem;
     return {
-      body: { ...problem(status, code, detail), ...(errors ? { errors } : {}) },
+      body: { ...extensions, ...problem(status, code, detail), ...(errors ? { errors } : {}) },
       headers: headers ?? {},
       unexpected: false,
     };

@@ -7,6 +7,8 @@ export interface ProblemInit {
   detail: string;
   errors?: ValidationIssue[];
   headers?: Record<string, string | string[]>;
+  /** Extra members of the body, such as RFC 6749's `error` and `error_description`. */
+  extensions?: Record<string, string>;
 }
 
 /** An error that becomes an RFC 9457 problem+json response as it is. */

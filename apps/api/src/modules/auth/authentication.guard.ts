@@ -13,8 +13,11 @@ import { refusal } from '../../common/auth/authorize.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 
-/** The credential schemes tried on every protected route, through their passport strategies. */
-export const STRATEGIES = ['bearer-jwt', 'basic'];
+/**
+ * The credential schemes tried on every protected route, through their passport strategies, in
+ * this order: the cheap token lookups first, argon2id (Basic login:password) last.
+ */
+export const STRATEGIES = ['bearer-jwt', 'opaque-token', 'api-key', 'basic'];
 
 /**
  * The one global guard: every route needs a credential unless it is @Public(), then the

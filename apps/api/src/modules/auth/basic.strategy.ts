@@ -5,6 +5,7 @@ import { BasicStrategy as PassportBasicStrategy } from 'passport-http';
 import { scopesForRoles } from '@latchkey/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import type { Principal } from '../../common/auth/principal.js';
+import { isApiKeyId } from '../api-keys/api-key-credentials.js';
 import { UsersService } from '../users/users.service.js';
 import { LoginThrottle } from './login-throttle.js';
 import { parseBasicCredentials } from './basic-credentials.js';
@@ -48,6 +49,8 @@ export class BasicAuthStrategy extends PassportStrategy(Rfc7617BasicStrategy, 'b
 
   async validate(req: FastifyRequest, login: string, password: string): Promise<Principal | false> {
     if (!this.config.AUTH_BASIC_PASSWORD_ENABLED) return false;
+    // Basic lk_…:lks_… is an API key pair, which the api-key strategy checks: no login has it.
+    if (isApiKeyId(login)) return false;
     this.throttle.assertAllowed(login, req.ip);
     const user = await this.users.verifyPassword(login, password);
     if (!user) {

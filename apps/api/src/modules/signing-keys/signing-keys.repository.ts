@@ -15,11 +15,19 @@ export class SigningKeysRepository {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** The active key and every retired key whose tokens may still be valid. */
+  /**
+   * The active key and every retired key whose tokens may still be valid: short-lived ones until
+   * published_until, and any key that signed a live personal access or account token.
+   */
   findPublished(): Promise<SigningKeyEntity[]> {
     return this.keys
       .createQueryBuilder('key')
-      .where('key.retired_at IS NULL OR key.published_until > now()')
+      .where(
+        `key.retired_at IS NULL OR key.published_until > now() OR EXISTS (
+          SELECT 1 FROM personal_access_tokens token
+          WHERE token.kid = key.kid AND token.revoked_at IS NULL
+            AND (token.expires_at IS NULL OR token.expires_at > now()))`,
+      )
       .orderBy('key.created_at', 'DESC')
       .getMany();
   }

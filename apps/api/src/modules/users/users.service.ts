@@ -82,6 +82,11 @@ export class UsersService {
     return this.users.findById(id);
   }
 
+  /** By login, whatever its casing (the CLI names users by login). */
+  findByLogin(login: string): Promise<UserEntity | null> {
+    return this.users.findByLogin(login);
+  }
+
   async get(id: string): Promise<UserEntity> {
     const user = await this.users.findById(id);
     if (!user) throw Problems.notFound('No user has this id.');

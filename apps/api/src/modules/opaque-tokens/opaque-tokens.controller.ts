@@ -1,0 +1,69 @@
+import { Controller, Delete, Get, Header, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { tokenResponseSchema, type TokenResponse } from '@latchkey/contracts';
+import { actingFor } from '../../common/auth/acting.js';
+import { InteractiveOnly } from '../../common/auth/auth.decorators.js';
+import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
+import type { Principal } from '../../common/auth/principal.js';
+import { responseSchema } from '../../common/openapi/json-schema.js';
+import { Problems } from '../../common/problem/problem.exception.js';
+import { OpaqueTokensService } from './opaque-tokens.service.js';
+
+const ISSUE_SUMMARY =
+  'Trade Basic login:password for an opaque lkt_ token (send it as X-Auth-Token, ?auth_token= or Bearer)';
+
+@ApiTags('Opaque tokens')
+@Controller('auth/token')
+export class OpaqueTokensController {
+  constructor(@Inject(OpaqueTokensService) private readonly tokens: OpaqueTokensService) {}
+
+  @Get()
+  @InteractiveOnly()
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: ISSUE_SUMMARY })
+  @ApiResponse({ status: 200, schema: responseSchema(tokenResponseSchema) })
+  issueByGet(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+  ): Promise<TokenResponse> {
+    return this.issue(principal, request);
+  }
+
+  @Post()
+  @HttpCode(200)
+  @InteractiveOnly()
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: ISSUE_SUMMARY })
+  @ApiResponse({ status: 200, schema: responseSchema(tokenResponseSchema) })
+  issueByPost(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+  ): Promise<TokenResponse> {
+    return this.issue(principal, request);
+  }
+
+  @Delete()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke the opaque token this request is authenticated with' })
+  @ApiResponse({ status: 204 })
+  async revoke(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    if (principal.method !== 'opaque' || !principal.credentialId) {
+      throw Problems.invalidRequest(
+        'DELETE /auth/token revokes the opaque token the request is authenticated with; send one.',
+      );
+    }
+    await this.tokens.revoke({ id: principal.credentialId }, actingFor(principal, request));
+  }
+
+  private async issue(principal: Principal, request: FastifyRequest): Promise<TokenResponse> {
+    const { token, expiresIn } = await this.tokens.issue(
+      principal.user,
+      actingFor(principal, request),
+    );
+    return { access_token: token, token_type: 'Bearer', expires_in: expiresIn };
+  }
+}

@@ -1,0 +1,72 @@
+import { Controller, Delete, Get, HttpCode, Inject, Put, Req } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import {
+  apiTokenCreatedSchema,
+  apiTokenStateSchema,
+  type ApiTokenCreated,
+  type ApiTokenState,
+} from '@latchkey/contracts';
+import { actingFor } from '../../common/auth/acting.js';
+import { RequireScopes } from '../../common/auth/auth.decorators.js';
+import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
+import type { Principal } from '../../common/auth/principal.js';
+import { SelfOrAdminUserId } from '../../common/auth/user-id-param.js';
+import { responseSchema } from '../../common/openapi/json-schema.js';
+import { UsersService } from '../users/users.service.js';
+import { toApiTokenState } from './personal-access-tokens.mapper.js';
+import { PersonalAccessTokensService } from './personal-access-tokens.service.js';
+
+/** The account API token (Survey Solutions style): one per user, until disabled or regenerated. */
+@ApiTags('Account API token')
+@Controller('users/:id/api-token')
+@ApiParam({ name: 'id', description: 'A user id, or `me`' })
+export class AccountTokenController {
+  constructor(
+    @Inject(PersonalAccessTokensService) private readonly tokens: PersonalAccessTokensService,
+    @Inject(UsersService) private readonly users: UsersService,
+  ) {}
+
+  @Get()
+  @RequireScopes('tokens:read')
+  @ApiOperation({ summary: "Whether the user's account API token is enabled (self or admin)" })
+  @ApiResponse({ status: 200, schema: responseSchema(apiTokenStateSchema) })
+  async state(@SelfOrAdminUserId() userId: string): Promise<ApiTokenState> {
+    await this.users.get(userId);
+    return toApiTokenState(await this.tokens.accountToken(userId));
+  }
+
+  @Put()
+  @RequireScopes('tokens:write')
+  @ApiOperation({
+    summary: 'Enable or regenerate the account API token (self or admin)',
+    description: 'The token is shown only in this answer; any earlier one stops working at once.',
+  })
+  @ApiResponse({ status: 200, schema: responseSchema(apiTokenCreatedSchema) })
+  async regenerate(
+    @CurrentPrincipal() principal: Principal,
+    @SelfOrAdminUserId() userId: string,
+    @Req() request: FastifyRequest,
+  ): Promise<ApiTokenCreated> {
+    const user = await this.users.get(userId);
+    const { entity, token } = await this.tokens.regenerateAccountToken(
+      { id: user.id, login: user.login },
+      actingFor(principal, request),
+    );
+    return { token, createdAt: entity.createdAt.toISOString() };
+  }
+
+  @Delete()
+  @HttpCode(204)
+  @RequireScopes('tokens:write')
+  @ApiOperation({ summary: 'Disable the account API token; it stops working at once' })
+  @ApiResponse({ status: 204 })
+  async disable(
+    @CurrentPrincipal() principal: Principal,
+    @SelfOrAdminUserId() userId: string,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    await this.users.get(userId);
+    await this.tokens.disableAccountToken(userId, actingFor(principal, request));
+  }
+}
