@@ -53,7 +53,11 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
-    await this.client?.end().catch(() => undefined);
+    const client = this.client;
+    // Forgotten first, so its 'end' event is a shutdown, not a lost channel to recover from.
+    this.client = null;
+    this.listening = false;
+    await client?.end().catch(() => undefined);
   }
 
   /** A cache of verified credentials that this feed keeps fresh for `topic`. */
