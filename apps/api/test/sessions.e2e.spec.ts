@@ -82,6 +82,10 @@ describe('SPA sessions', () => {
       expect(wrong.status).toBe(401);
       expect(unknown.status).toBe(401);
       expect(wrong.body).toEqual(unknown.body);
+      // No Basic challenge: a browser would answer it with its own login dialog.
+      expect(wrong.headers.get('www-authenticate')).toBe(
+        'Bearer realm="latchkey", error="invalid_token"',
+      );
       expect(refreshCookieOf(wrong)).toBeUndefined();
       const failed = await t.sql<{ details: { login: string } }>(
         `SELECT details FROM audit_events WHERE type = 'login.failed' AND details->>'login' = $1`,
@@ -202,7 +206,9 @@ describe('SPA sessions', () => {
 
     it('answers 401 without a cookie or with a made-up one', async () => {
       const browser = new BrowserSession(t);
-      expect((await browser.refresh('')).status).toBe(401);
+      const none = await browser.refresh('');
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).not.toContain('Basic');
       expect((await browser.refresh('lkr_made-up')).status).toBe(401);
     });
   });

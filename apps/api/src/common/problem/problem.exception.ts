@@ -22,6 +22,18 @@ export class ProblemException extends HttpException {
 export const Problems = {
   invalidCredentials: (detail = 'The credentials are missing, wrong, expired or revoked.') =>
     new ProblemException({ status: 401, code: 'invalid_credentials', detail }),
+  /**
+   * A wrong password, MFA code or refresh cookie on the browser endpoints. Its challenge names
+   * Bearer only: they never take Basic, and a Basic challenge would make a browser open its own
+   * login dialog over the SPA's fetch.
+   */
+  sessionRefused: (detail: string) =>
+    new ProblemException({
+      status: 401,
+      code: 'invalid_credentials',
+      detail,
+      headers: { 'WWW-Authenticate': 'Bearer realm="latchkey", error="invalid_token"' },
+    }),
   forbidden: (detail = 'You are not allowed to do this.') =>
     new ProblemException({ status: 403, code: 'forbidden', detail }),
   insufficientScope: (missing: Scope[]) =>

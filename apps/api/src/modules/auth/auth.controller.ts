@@ -70,7 +70,7 @@ export class AuthController {
     if (!user) {
       this.throttle.recordFailure(body.login, context.ip);
       await this.audit.record('login.failed', { context, details: { login: body.login } });
-      throw Problems.invalidCredentials('The login or the password is wrong.');
+      throw Problems.sessionRefused('The login or the password is wrong.');
     }
     if (user.totpEnabledAt) {
       const { token } = await this.jwt.sign('mfa', {
@@ -99,9 +99,7 @@ export class AuthController {
       (verified) => verified.sub,
       (error: unknown) => {
         if (error instanceof InvalidJwt)
-          throw Problems.invalidCredentials(
-            'The MFA step has expired or is not valid: sign in again.',
-          );
+          throw Problems.sessionRefused('The MFA step has expired or is not valid: sign in again.');
         throw error;
       },
     );
@@ -116,7 +114,7 @@ export class AuthController {
         context,
         details: { login: active?.login, step: 'mfa' },
       });
-      throw Problems.invalidCredentials('The code is wrong or was already used.');
+      throw Problems.sessionRefused('The code is wrong or was already used.');
     }
     return this.startSession(reply, user, context, factor);
   }
@@ -155,7 +153,7 @@ export class AuthController {
       });
     }
     this.issuer.clearCookie(reply);
-    throw Problems.invalidCredentials('The session has ended: sign in again.');
+    throw Problems.sessionRefused('The session has ended: sign in again.');
   }
 
   @Post('logout')
