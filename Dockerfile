@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 #
-# Latchkey API image.
+# Latchkey image: the API with the admin SPA it serves at /.
 #   docker build -t latchkey .
 #   docker run -p 3000:3000 -e DATABASE_URL=postgres://user:pass@host:5432/latchkey latchkey
 # Without DATABASE_URL the server starts an embedded PostgreSQL under DATA_DIR
@@ -21,8 +21,9 @@ RUN mkdir -p /manifests \
       -exec sh -c 'mkdir -p "/manifests/$(dirname "$1")" && cp "$1" "/manifests/$1"' _ {} \;
 
 # ---------------------------------------------------------------------------
-# build: install everything, build contracts + api with Nx/SWC, then drop the
-# dev dependencies so node_modules can be copied as-is into the runtime image.
+# build: install everything, build contracts + api (SWC) and the admin SPA (Vite),
+# as `npm start` does, then drop the dev dependencies so node_modules can be
+# copied as-is into the runtime image.
 # ---------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS build
 # The repo relies on npm 11's `allowScripts` policy (package.json): only
@@ -36,13 +37,14 @@ WORKDIR /app
 COPY --from=manifests /manifests/ ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npx nx run api:build --skip-nx-cache \
+RUN npx nx run-many -t build -p api admin --skip-nx-cache \
  && npm prune --omit=dev --no-audit --no-fund \
  && test -f apps/api/dist/main.js \
- && test -f libs/contracts/dist/index.js
+ && test -f libs/contracts/dist/index.js \
+ && test -f apps/admin/dist/index.html
 
 # ---------------------------------------------------------------------------
-# runtime: production node_modules + the two built workspaces, run as `node`
+# runtime: production node_modules + the built workspaces, run as `node`
 # (PostgreSQL refuses to run as root, so embedded mode works as-is too).
 # ---------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -62,6 +64,7 @@ COPY --from=build /app/libs/contracts/package.json ./libs/contracts/package.json
 COPY --from=build /app/libs/contracts/dist ./libs/contracts/dist
 COPY --from=build /app/apps/api/package.json ./apps/api/package.json
 COPY --from=build /app/apps/api/dist ./apps/api/dist
+COPY --from=build /app/apps/admin/dist ./apps/admin/dist
 USER node
 EXPOSE 3000
 # /readyz answers 200 once the database answers (503 otherwise). Generous start

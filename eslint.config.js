@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -24,6 +25,18 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-console': 'error',
+    },
+  },
+  {
+    files: ['apps/admin/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+  },
+  {
+    files: ['apps/admin-e2e/**/*.ts'],
+    rules: {
+      // Playwright reads a fixture's dependencies from its destructured first parameter: `{}`
+      // is how a fixture says it needs none.
+      'no-empty-pattern': 'off',
     },
   },
   {

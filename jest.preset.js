@@ -27,6 +27,7 @@ export function createJestConfig({ displayName, rootDir, ...overrides }) {
     ],
     moduleNameMapper: {
       '^@latchkey/contracts$': join(workspaceRoot, 'libs/contracts/src/index.ts'),
+      '^@latchkey/api-client$': join(workspaceRoot, 'libs/api-client/src/index.ts'),
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },
     testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],

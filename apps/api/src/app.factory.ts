@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { API_PREFIX, UNPREFIXED_PATHS } from './common/auth/route-catalog.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
+import { serveSpa } from './common/spa/serve-spa.js';
 import type { AppConfig } from './config/config.js';
 import { AppModule } from './app.module.js';
 
@@ -64,6 +65,7 @@ export async function createApp({
     });
   }
   setupOpenApi(app, config);
+  await serveSpa(app);
   await app.init();
   return app;
 }

@@ -1,0 +1,186 @@
+import { ApiError } from '@latchkey/api-client';
+import type { AccessTokenResponse, User } from '@latchkey/contracts';
+
+export interface Session {
+  accessToken: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  user: User;
+}
+
+/** Why there is no session: never had one here, logged out, or the server ended it. */
+export type SignedOutReason = 'none' | 'logout' | 'expired';
+
+export type SessionState =
+  | { status: 'unknown' }
+  | { status: 'signed-in'; session: Session }
+  | { status: 'signed-out'; reason: SignedOutReason };
+
+type ChannelMessage =
+  | { type: 'session'; response: AccessTokenResponse; receivedAt: number }
+  | { type: 'signed-out'; reason: SignedOutReason };
+
+export interface ChannelLike {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  close(): void;
+}
+
+export interface LocksLike {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+/** A per-tab marker (never a token) that this tab had a session, so a dead one gets a note. */
+export interface MarkerStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export interface RefreshCoordinatorOptions {
+  /** POST /auth/refresh: spends the refresh cookie. */
+  refresh: () => Promise<AccessTokenResponse>;
+  /** Web Locks (navigator.locks): one refresh at a time across every tab of the origin. */
+  locks?: LocksLike;
+  /** BroadcastChannel: tabs share the new access token and hear about logouts. */
+  channel?: ChannelLike;
+  marker?: MarkerStore;
+  now?: () => number;
+  /** Refresh this long before the access token expires (at most half its lifetime). */
+  leadTimeMs?: number;
+}
+
+const LOCK_NAME = 'latchkey-refresh';
+const MARKER_KEY = 'latchkey.had-session';
+
+/**
+ * Holds the access token in memory and keeps it fresh: a timer refreshes it shortly before it
+ * expires, a 401 refreshes it on demand, and concurrent requests for a refresh (in this tab or
+ * another) share one POST /auth/refresh.
+ */
+export class RefreshCoordinator {
+  private state: SessionState = { status: 'unknown' };
+  private readonly listeners = new Set<() => void>();
+  private inflight: Promise<Session> | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Bumped on every new session, so a tab that waited for the lock sees another tab's refresh. */
+  private generation = 0;
+  private readonly now: () => number;
+  private readonly leadTimeMs: number;
+
+  constructor(private readonly options: RefreshCoordinatorOptions) {
+    this.now = options.now ?? Date.now;
+    this.leadTimeMs = options.leadTimeMs ?? 60_000;
+    options.channel?.addEventListener('message', (event) =>
+      this.receive(event.data as ChannelMessage),
+    );
+  }
+
+  getState = (): SessionState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  get accessToken(): string | null {
+    return this.state.status === 'signed-in' ? this.state.session.accessToken : null;
+  }
+
+  /** A login (password or MFA step) succeeded. */
+  signIn(response: AccessTokenResponse): Session {
+    const session = this.adopt(response, this.now());
+    this.broadcast({ type: 'session', response, receivedAt: this.now() });
+    return session;
+  }
+
+  /** The first look on page load: is there a refresh cookie that still works? */
+  async restore(): Promise<void> {
+    await this.refresh().catch(() => undefined);
+  }
+
+  /** A fresh access token; concurrent callers share one refresh, across tabs too. */
+  refresh(): Promise<Session> {
+    this.inflight ??= this.refreshOnce().finally(() => {
+      this.inflight = null;
+    });
+    return this.inflight;
+  }
+
+  /** Forget the session here and in every other tab (after POST /auth/logout, or a dead one). */
+  signOut(reason: SignedOutReason): void {
+    this.end(reason);
+    this.broadcast({ type: 'signed-out', reason });
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.options.channel?.close();
+    this.listeners.clear();
+  }
+
+  private async refreshOnce(): Promise<Session> {
+    const generation = this.generation;
+    const run = async (): Promise<Session> => {
+      // Another tab refreshed while this one waited for the lock: its token is ours too.
+      if (this.generation !== generation && this.state.status === 'signed-in')
+        return this.state.session;
+      const requestedAt = this.now();
+      try {
+        const response = await this.options.refresh();
+        this.broadcast({ type: 'session', response, receivedAt: requestedAt });
+        return this.adopt(response, requestedAt);
+      } catch (error) {
+        if (error instanceof ApiError && (error.status === 401 || error.status === 403))
+          this.end(this.hadSession() ? 'expired' : 'none');
+        else if (this.state.status === 'unknown') this.end('none');
+        throw error;
+      }
+    };
+    return this.options.locks ? this.options.locks.request(LOCK_NAME, run) : run();
+  }
+
+  private receive(message: ChannelMessage): void {
+    if (message.type === 'session') this.adopt(message.response, message.receivedAt);
+    else this.end(message.reason);
+  }
+
+  private adopt(response: AccessTokenResponse, receivedAt: number): Session {
+    const session: Session = {
+      accessToken: response.access_token,
+      expiresAt: receivedAt + response.expires_in * 1000,
+      user: response.user,
+    };
+    this.generation += 1;
+    this.options.marker?.setItem(MARKER_KEY, '1');
+    this.schedule(response.expires_in * 1000, session.expiresAt);
+    this.set({ status: 'signed-in', session });
+    return session;
+  }
+
+  private end(reason: SignedOutReason): void {
+    clearTimeout(this.timer);
+    this.options.marker?.removeItem(MARKER_KEY);
+    this.set({ status: 'signed-out', reason });
+  }
+
+  private hadSession(): boolean {
+    return this.state.status === 'signed-in' || this.options.marker?.getItem(MARKER_KEY) === '1';
+  }
+
+  private schedule(lifetimeMs: number, expiresAt: number): void {
+    clearTimeout(this.timer);
+    const lead = Math.min(this.leadTimeMs, lifetimeMs / 2);
+    const delay = Math.max(0, expiresAt - lead - this.now());
+    this.timer = setTimeout(() => void this.refresh().catch(() => undefined), delay);
+  }
+
+  private broadcast(message: ChannelMessage): void {
+    this.options.channel?.postMessage(message);
+  }
+
+  private set(state: SessionState): void {
+    this.state = state;
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,28 @@
+import { Center, Loader } from '@mantine/core';
+import { Navigate, Outlet, useLocation } from 'react-router';
+import { useSessionState } from '../hooks/use-auth';
+import { ForbiddenPage } from '../pages/NotFound';
+
+/** Pages behind a session: wait for the first refresh, else go to /login and come back after. */
+export function RequireSession() {
+  const state = useSessionState();
+  const location = useLocation();
+  if (state.status === 'unknown')
+    return (
+      <Center h="100dvh">
+        <Loader aria-label="Loading your session" />
+      </Center>
+    );
+  if (state.status === 'signed-out') {
+    const next = `${location.pathname}${location.search}`;
+    const search = next === '/' ? '' : `?next=${encodeURIComponent(next)}`;
+    return <Navigate to={`/login${search}`} replace />;
+  }
+  return <Outlet />;
+}
+
+export function RequireAdmin() {
+  const state = useSessionState();
+  if (state.status === 'signed-in' && state.session.user.roles.includes('admin')) return <Outlet />;
+  return <ForbiddenPage />;
+}

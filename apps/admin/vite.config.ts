@@ -1,0 +1,38 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const workspaceRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** Where `nx serve admin` sends API calls: a running `npx nx run api:serve` by default. */
+const apiUrl = process.env.LATCHKEY_API_URL ?? 'http://localhost:3000';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  base: '/',
+  // React's automatic JSX runtime through Vite's own (oxc) transform.
+  oxc: { jsx: { runtime: 'automatic' } },
+  resolve: {
+    alias: {
+      '@latchkey/contracts': `${workspaceRoot}libs/contracts/src/index.ts`,
+      '@latchkey/api-client': `${workspaceRoot}libs/api-client/src/index.ts`,
+    },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    chunkSizeWarningLimit: 1500,
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // Mantine marks its modules "use client" for React Server Components; a SPA has none.
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        warn(warning);
+      },
+    },
+  },
+  server: {
+    port: 4200,
+    proxy: Object.fromEntries(
+      ['/api', '/.well-known', '/healthz', '/readyz'].map((path) => [path, { target: apiUrl }]),
+    ),
+  },
+});

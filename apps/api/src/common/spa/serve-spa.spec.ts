@@ -1,0 +1,102 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Controller, Get, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { serveSpa } from './serve-spa.js';
+
+@Controller('api/v1/ping')
+class PingController {
+  @Get()
+  ping() {
+    return { pong: true };
+  }
+}
+
+@Module({ controllers: [PingController] })
+class PingModule {}
+
+async function appServing(root: string): Promise<{ app: NestFastifyApplication; served: boolean }> {
+  const app = await NestFactory.create<NestFastifyApplication>(PingModule, new FastifyAdapter(), {
+    logger: false,
+  });
+  const served = await serveSpa(app, root);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return { app, served };
+}
+
+const HTML = { accept: 'text/html,application/xhtml+xml' };
+
+describe('serveSpa', () => {
+  let dist: string;
+  beforeAll(async () => {
+    dist = await mkdtemp(join(tmpdir(), 'latchkey-spa-'));
+    await mkdir(join(dist, 'assets'));
+    await writeFile(join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
+    await writeFile(join(dist, 'assets', 'index-abc123.js'), 'console.log(1)');
+  });
+  afterAll(() => rm(dist, { recursive: true, force: true }));
+
+  it('serves the build, and index.html for browser navigations outside the API', async () => {
+    const { app, served } = await appServing(dist);
+    try {
+      const fastify = app.getHttpAdapter().getInstance();
+      expect(served).toBe(true);
+
+      const root = await fastify.inject({ url: '/', headers: HTML });
+      expect([root.statusCode, root.body]).toEqual([200, '<!doctype html><div id="root"></div>']);
+
+      const route = await fastify.inject({ url: '/admin/users/42?tab=keys', headers: HTML });
+      expect(route.statusCode).toBe(200);
+      expect(route.headers['content-type']).toContain('text/html');
+      expect(route.headers['cache-control']).toBe('no-cache');
+
+      const asset = await fastify.inject({ url: '/assets/index-abc123.js' });
+      expect(asset.statusCode).toBe(200);
+      expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+
+      const api = await fastify.inject({ url: '/api/v1/ping', headers: HTML });
+      expect(api.json()).toEqual({ pong: true });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('leaves unknown API paths, missing assets and non-browser requests to the 404 handler', async () => {
+    const { app } = await appServing(dist);
+    try {
+      const fastify = app.getHttpAdapter().getInstance();
+      for (const url of ['/api/v1/nope', '/api', '/.well-known/nope', '/healthz/x', '/readyz']) {
+        const response = await fastify.inject({ url, headers: HTML });
+        expect([url, response.statusCode, response.headers['content-type']]).toEqual([
+          url,
+          404,
+          expect.stringContaining('json'),
+        ]);
+      }
+      const missingAsset = await fastify.inject({
+        url: '/assets/gone.js',
+        headers: { accept: '*/*' },
+      });
+      expect(missingAsset.statusCode).toBe(404);
+      const post = await fastify.inject({ method: 'POST', url: '/tokens', headers: HTML });
+      expect(post.statusCode).toBe(404);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('lets the API start without a build', async () => {
+    const { app, served } = await appServing(join(dist, 'missing'));
+    try {
+      const fastify = app.getHttpAdapter().getInstance();
+      expect(served).toBe(false);
+      expect((await fastify.inject({ url: '/api/v1/ping' })).json()).toEqual({ pong: true });
+      expect((await fastify.inject({ url: '/tokens', headers: HTML })).statusCode).toBe(404);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,0 +1,244 @@
+import {
+  accessTokenResponseSchema,
+  apiKeyCreatedSchema,
+  apiKeyListSchema,
+  apiKeySecretSchema,
+  apiTokenCreatedSchema,
+  apiTokenStateSchema,
+  auditPageSchema,
+  loginResponseSchema,
+  meSchema,
+  personalAccessTokenCreatedSchema,
+  personalAccessTokenListSchema,
+  personalAccessTokenSchema,
+  recoveryCodesSchema,
+  sessionListSchema,
+  signingKeyListSchema,
+  signingKeySchema,
+  totpSetupSchema,
+  userPageSchema,
+  userSchema,
+  type AuditEventType,
+  type ChangePasswordInput,
+  type CreateApiKeyInput,
+  type CreatePersonalAccessTokenInput,
+  type CreateUserInput,
+  type MfaLoginInput,
+  type PasswordLoginInput,
+  type UpdateMeInput,
+  type UpdateUserInput,
+} from '@latchkey/contracts';
+import { type ApiClientOptions, HttpTransport } from './http.js';
+
+/** A user id, or `me` for the caller. */
+export type UserRef = string;
+
+export interface ListUsersParams {
+  q?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface ListAuditEventsParams {
+  userId?: string;
+  type?: AuditEventType;
+  before?: string;
+  limit?: number;
+}
+
+const id = (value: string) => encodeURIComponent(value);
+
+/** Every endpoint of the Latchkey API (SPEC.md), typed by @latchkey/contracts. */
+export function createApiClient(options: ApiClientOptions = {}) {
+  const http = new HttpTransport(options);
+
+  return {
+    auth: {
+      login: (body: PasswordLoginInput) =>
+        http.request({
+          method: 'POST',
+          path: '/auth/login',
+          body,
+          schema: loginResponseSchema,
+          authenticated: false,
+          cookie: true,
+        }),
+      loginMfa: (body: MfaLoginInput) =>
+        http.request({
+          method: 'POST',
+          path: '/auth/login/mfa',
+          body,
+          schema: accessTokenResponseSchema,
+          authenticated: false,
+          cookie: true,
+        }),
+      /** Spends the lk_refresh cookie for a new access token and a rotated cookie. */
+      refresh: () =>
+        http.request({
+          method: 'POST',
+          path: '/auth/refresh',
+          schema: accessTokenResponseSchema,
+          authenticated: false,
+          cookie: true,
+        }),
+      logout: () =>
+        http.request({ method: 'POST', path: '/auth/logout', authenticated: false, cookie: true }),
+    },
+
+    sessions: {
+      list: () =>
+        http.request({ method: 'GET', path: '/auth/sessions', schema: sessionListSchema }),
+      revoke: (sessionId: string) =>
+        http.request({ method: 'DELETE', path: `/auth/sessions/${id(sessionId)}` }),
+    },
+
+    mfa: {
+      setupTotp: () =>
+        http.request({ method: 'POST', path: '/auth/mfa/totp/setup', schema: totpSetupSchema }),
+      enableTotp: (code: string) =>
+        http.request({
+          method: 'POST',
+          path: '/auth/mfa/totp/enable',
+          body: { code },
+          schema: recoveryCodesSchema,
+        }),
+      disableTotp: (password: string) =>
+        http.request({ method: 'DELETE', path: '/auth/mfa/totp', body: { password } }),
+    },
+
+    me: {
+      get: () => http.request({ method: 'GET', path: '/users/me', schema: meSchema }),
+      update: (body: UpdateMeInput) =>
+        http.request({ method: 'PATCH', path: '/users/me', body, schema: userSchema }),
+      changePassword: (body: ChangePasswordInput) =>
+        http.request({ method: 'POST', path: '/users/me/password', body }),
+    },
+
+    users: {
+      list: (params: ListUsersParams = {}) =>
+        http.request({
+          method: 'GET',
+          path: '/users',
+          query: { ...params },
+          schema: userPageSchema,
+        }),
+      create: (body: CreateUserInput) =>
+        http.request({ method: 'POST', path: '/users', body, schema: userSchema }),
+      get: (userId: string) =>
+        http.request({ method: 'GET', path: `/users/${id(userId)}`, schema: userSchema }),
+      update: (userId: string, body: UpdateUserInput) =>
+        http.request({ method: 'PATCH', path: `/users/${id(userId)}`, body, schema: userSchema }),
+      remove: (userId: string) => http.request({ method: 'DELETE', path: `/users/${id(userId)}` }),
+      resetMfa: (userId: string) =>
+        http.request({ method: 'DELETE', path: `/users/${id(userId)}/mfa` }),
+      listSessions: (userId: UserRef) =>
+        http.request({
+          method: 'GET',
+          path: `/users/${id(userId)}/sessions`,
+          schema: sessionListSchema,
+        }),
+      revokeSession: (userId: UserRef, sessionId: string) =>
+        http.request({
+          method: 'DELETE',
+          path: `/users/${id(userId)}/sessions/${id(sessionId)}`,
+        }),
+      revokeAllSessions: (userId: UserRef) =>
+        http.request({ method: 'DELETE', path: `/users/${id(userId)}/sessions` }),
+      listPersonalAccessTokens: (userId: UserRef) =>
+        http.request({
+          method: 'GET',
+          path: `/users/${id(userId)}/personal-access-tokens`,
+          schema: personalAccessTokenListSchema,
+        }),
+      revokePersonalAccessToken: (userId: UserRef, tokenId: string) =>
+        http.request({
+          method: 'DELETE',
+          path: `/users/${id(userId)}/personal-access-tokens/${id(tokenId)}`,
+        }),
+    },
+
+    personalAccessTokens: {
+      list: () =>
+        http.request({
+          method: 'GET',
+          path: '/personal-access-tokens',
+          schema: personalAccessTokenListSchema,
+        }),
+      create: (body: CreatePersonalAccessTokenInput) =>
+        http.request({
+          method: 'POST',
+          path: '/personal-access-tokens',
+          body,
+          schema: personalAccessTokenCreatedSchema,
+        }),
+      get: (tokenId: string) =>
+        http.request({
+          method: 'GET',
+          path: `/personal-access-tokens/${id(tokenId)}`,
+          schema: personalAccessTokenSchema,
+        }),
+      revoke: (tokenId: string) =>
+        http.request({ method: 'DELETE', path: `/personal-access-tokens/${id(tokenId)}` }),
+    },
+
+    apiToken: {
+      get: (userId: UserRef = 'me') =>
+        http.request({
+          method: 'GET',
+          path: `/users/${id(userId)}/api-token`,
+          schema: apiTokenStateSchema,
+        }),
+      /** A new token; any earlier one stops working at once. */
+      regenerate: (userId: UserRef = 'me') =>
+        http.request({
+          method: 'PUT',
+          path: `/users/${id(userId)}/api-token`,
+          schema: apiTokenCreatedSchema,
+        }),
+      disable: (userId: UserRef = 'me') =>
+        http.request({ method: 'DELETE', path: `/users/${id(userId)}/api-token` }),
+    },
+
+    apiKeys: {
+      list: (userId: UserRef = 'me') =>
+        http.request({
+          method: 'GET',
+          path: `/users/${id(userId)}/api-keys`,
+          schema: apiKeyListSchema,
+        }),
+      create: (userId: UserRef, body: CreateApiKeyInput) =>
+        http.request({
+          method: 'POST',
+          path: `/users/${id(userId)}/api-keys`,
+          body,
+          schema: apiKeyCreatedSchema,
+        }),
+      rotateSecret: (keyId: string) =>
+        http.request({
+          method: 'POST',
+          path: `/api-keys/${id(keyId)}/secret`,
+          schema: apiKeySecretSchema,
+        }),
+      revoke: (keyId: string) => http.request({ method: 'DELETE', path: `/api-keys/${id(keyId)}` }),
+    },
+
+    audit: {
+      list: (params: ListAuditEventsParams = {}) =>
+        http.request({
+          method: 'GET',
+          path: '/audit-events',
+          query: { ...params },
+          schema: auditPageSchema,
+        }),
+    },
+
+    signingKeys: {
+      list: () =>
+        http.request({ method: 'GET', path: '/signing-keys', schema: signingKeyListSchema }),
+      rotate: () =>
+        http.request({ method: 'POST', path: '/signing-keys/rotate', schema: signingKeySchema }),
+    },
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;

@@ -1,0 +1,9 @@
+export { ApiContractError, ApiError } from './api-error.js';
+export {
+  createApiClient,
+  type ApiClient,
+  type ListAuditEventsParams,
+  type ListUsersParams,
+  type UserRef,
+} from './client.js';
+export { apiKey, basic, type ApiClientOptions } from './http.js';
