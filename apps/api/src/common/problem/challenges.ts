@@ -1,9 +1,15 @@
 import type { AppConfig } from '../../config/config.js';
 
-/** RFC 6750 §3 and RFC 7617 challenges of a 401: Bearer always, Basic while it is enabled. */
-export function challengesFor(config: Pick<AppConfig, 'AUTH_BASIC_PASSWORD_ENABLED'>): string[] {
+/**
+ * RFC 6750 §3 and RFC 7617 challenges of a 401: Bearer always, Basic while it is enabled and
+ * the refusing endpoint would take it.
+ */
+export function challengesFor(
+  config: Pick<AppConfig, 'AUTH_BASIC_PASSWORD_ENABLED'>,
+  offerBasic = true,
+): string[] {
   const challenges = ['Bearer realm="latchkey", error="invalid_token"'];
-  if (config.AUTH_BASIC_PASSWORD_ENABLED)
+  if (offerBasic && config.AUTH_BASIC_PASSWORD_ENABLED)
     challenges.push('Basic realm="latchkey", charset="UTF-8"');
   return challenges;
 }

@@ -24,10 +24,11 @@ export function sendProblem(
   config: AppConfig,
   logger: Logger,
 ): void {
-  const { body, headers, unexpected } = toProblem(error);
+  const { body, headers, unexpected, basicChallenge } = toProblem(error);
   if (unexpected)
     logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  if (body.status === 401) reply.header('WWW-Authenticate', challengesFor(config));
+  if (body.status === 401)
+    reply.header('WWW-Authenticate', challengesFor(config, basicChallenge !== false));
   for (const [name, value] of Object.entries(headers)) reply.header(name, value);
   reply.header('Cache-Control', 'no-store');
   reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(body);

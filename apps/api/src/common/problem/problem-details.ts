@@ -36,6 +36,8 @@ export interface ProblemResponse {
   headers: Record<string, string | string[]>;
   /** The error was not expected: log it with its stack. */
   unexpected: boolean;
+  /** False when a 401's challenges must leave Basic out. */
+  basicChallenge?: false;
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -56,11 +58,12 @@ function problem(status: number, code: ErrorCode, detail: string): Problem {
 /** Turns anything thrown while serving a request into a problem+json body. */
 export function toProblem(error: unknown): ProblemResponse {
   if (error instanceof ProblemException) {
-    const { status, code, detail, errors, headers, extensions } = error.problem;
+    const { status, code, detail, errors, headers, extensions, basicChallenge } = error.problem;
     return {
       body: { ...extensions, ...problem(status, code, detail), ...(errors ? { errors } : {}) },
       headers: headers ?? {},
       unexpected: false,
+      ...(basicChallenge === false ? { basicChallenge } : {}),
     };
   }
   if (isDatabaseUnavailable(error)) {

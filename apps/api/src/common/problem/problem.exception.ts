@@ -9,6 +9,8 @@ export interface ProblemInit {
   headers?: Record<string, string | string[]>;
   /** Extra members of the body, such as RFC 6749's `error` and `error_description`. */
   extensions?: Record<string, string>;
+  /** False on a 401 from an endpoint that never takes Basic: its challenge names Bearer only. */
+  basicChallenge?: false;
 }
 
 /** An error that becomes an RFC 9457 problem+json response as it is. */
@@ -32,7 +34,7 @@ export const Problems = {
       status: 401,
       code: 'invalid_credentials',
       detail,
-      headers: { 'WWW-Authenticate': 'Bearer realm="latchkey", error="invalid_token"' },
+      basicChallenge: false,
     }),
   forbidden: (detail = 'You are not allowed to do this.') =>
     new ProblemException({ status: 403, code: 'forbidden', detail }),

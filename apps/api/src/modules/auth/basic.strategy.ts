@@ -2,9 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { BasicStrategy as PassportBasicStrategy } from 'passport-http';
-import { scopesForRoles } from '@latchkey/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import type { Principal } from '../../common/auth/principal.js';
+import { principalFor, type Principal } from '../../common/auth/principal.js';
 import { isApiKeyId } from '../api-keys/api-key-credentials.js';
 import { UsersService } from '../users/users.service.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -59,10 +58,6 @@ export class BasicAuthStrategy extends PassportStrategy(Rfc7617BasicStrategy, 'b
     }
     // A password alone is not enough for an account with a second factor.
     if (user.totpEnabledAt) return false;
-    return {
-      method: 'basic',
-      user: { id: user.id, login: user.login, roles: user.roles },
-      scopes: scopesForRoles(user.roles),
-    };
+    return principalFor(user, 'basic');
   }
 }

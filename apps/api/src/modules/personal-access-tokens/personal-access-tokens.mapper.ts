@@ -21,14 +21,8 @@ export function toPersonalAccessTokenCreated(
   entity: PersonalAccessTokenEntity,
   token: string,
 ): PersonalAccessTokenCreated {
-  return {
-    id: entity.id,
-    name: entity.name,
-    scopes: entity.scopes ?? [],
-    expiresAt: entity.expiresAt?.toISOString() ?? null,
-    createdAt: entity.createdAt.toISOString(),
-    token,
-  };
+  const { id, name, scopes, expiresAt, createdAt } = toPersonalAccessToken(entity);
+  return { id, name, scopes, expiresAt, createdAt, token };
 }
 
 export function toApiTokenState(entity: PersonalAccessTokenEntity | null): ApiTokenState {

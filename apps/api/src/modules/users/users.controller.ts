@@ -170,8 +170,7 @@ export class UsersController {
     @Param('id', UuidParamPipe) id: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {
-    const user = await this.users.get(id);
-    await this.users.remove(id, principal.user.id);
+    const user = await this.users.remove(id, principal.user.id);
     await this.audit.record('user.deleted', {
       actor: principal.user,
       context: requestContext(request),

@@ -163,12 +163,14 @@ export class UsersService {
     await this.announceChange(id);
   }
 
-  async remove(id: string, actorId: string): Promise<void> {
+  /** Deletes the user; returns what it was, for the audit log. */
+  async remove(id: string, actorId: string): Promise<UserEntity> {
     const user = await this.get(id);
     if (user.roles.includes('admin'))
       await this.assertAnotherAdminRemains(user.id, actorId, 'delete');
     await this.users.delete(id);
     await this.announceChange(id);
+    return user;
   }
 
   private async apply(id: string, patch: UserChanges): Promise<UserEntity> {
