@@ -15,7 +15,8 @@ export function zodErrors(schema: z.ZodType, values: unknown): Record<string, st
 
 /**
  * A Mantine form validated by a contract schema. `applyServerErrors` puts the API's
- * validation_failed field messages under the matching inputs and says whether it placed any.
+ * validation_failed field messages under the matching inputs and says whether it placed any;
+ * `submitTo` wires a mutation to the form with it.
  */
 export function useZodForm<T extends Values>(
   schema: z.ZodType,
@@ -29,5 +30,13 @@ export function useZodForm<T extends Values>(
     form.setErrors(Object.fromEntries(fields));
     return true;
   };
-  return Object.assign(form, { applyServerErrors });
+  /**
+   * The form's submit handler for a mutation: valid values (mapped by `toInput`) go to the
+   * mutation, and the API's field messages come back under the inputs.
+   */
+  const submitTo = <TInput = T>(
+    mutation: { mutate: (input: TInput, options: { onError: (error: unknown) => void }) => void },
+    toInput: (values: T) => TInput = (values) => values as unknown as TInput,
+  ) => form.onSubmit((values) => mutation.mutate(toInput(values), { onError: applyServerErrors }));
+  return Object.assign(form, { applyServerErrors, submitTo });
 }

@@ -81,12 +81,7 @@ function CreateTokenForm({
     onSuccess: onCreated,
   });
   return (
-    <form
-      noValidate
-      onSubmit={form.onSubmit((values) =>
-        create.mutate(values, { onError: (error) => form.applyServerErrors(error) }),
-      )}
-    >
+    <form noValidate onSubmit={form.submitTo(create)}>
       <Stack>
         <ProblemAlert error={create.error} />
         <TextInput

@@ -36,12 +36,7 @@ function ProfileForm({ me }: { me: Me }) {
     onSuccess: (user) => form.resetDirty({ displayName: user.displayName, email: user.email }),
   });
   return (
-    <form
-      noValidate
-      onSubmit={form.onSubmit((values) =>
-        save.mutate(values, { onError: (error) => form.applyServerErrors(error) }),
-      )}
-    >
+    <form noValidate onSubmit={form.submitTo(save)}>
       <Stack>
         <ProblemAlert error={save.error} />
         <TextInput label="Name" autoComplete="name" {...form.getInputProps('displayName')} />
@@ -86,12 +81,7 @@ function PasswordForm() {
     onSuccess: () => form.reset(),
   });
   return (
-    <form
-      noValidate
-      onSubmit={form.onSubmit((values) =>
-        change.mutate(values, { onError: (error) => form.applyServerErrors(error) }),
-      )}
-    >
+    <form noValidate onSubmit={form.submitTo(change)}>
       <Stack>
         <ProblemAlert error={change.error} />
         <PasswordInput

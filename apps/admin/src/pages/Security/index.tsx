@@ -56,12 +56,7 @@ function EnrolTotp({
           </Code>
         </Stack>
       </Group>
-      <form
-        noValidate
-        onSubmit={form.onSubmit(({ code }) =>
-          enable.mutate(code.trim(), { onError: (error) => form.applyServerErrors(error) }),
-        )}
-      >
+      <form noValidate onSubmit={form.submitTo(enable, ({ code }) => code.trim())}>
         <Stack>
           <Text size="sm">2. Enter the 6-digit code the app shows.</Text>
           <ProblemAlert error={enable.error} />

@@ -98,12 +98,7 @@ function AccountTab({ user }: { user: User }) {
         <Title order={3} size="h4" mb="md">
           Account
         </Title>
-        <form
-          noValidate
-          onSubmit={form.onSubmit((values) =>
-            save.mutate(values, { onError: (error) => form.applyServerErrors(error) }),
-          )}
-        >
+        <form noValidate onSubmit={form.submitTo(save)}>
           <Stack>
             <ProblemAlert error={save.error} />
             <TextInput label="Name" {...form.getInputProps('displayName')} />
@@ -312,12 +307,7 @@ function CreateApiKeyForm({
     onSuccess: onCreated,
   });
   return (
-    <form
-      noValidate
-      onSubmit={form.onSubmit((values) =>
-        create.mutate(values, { onError: (error) => form.applyServerErrors(error) }),
-      )}
-    >
+    <form noValidate onSubmit={form.submitTo(create)}>
       <Stack>
         <ProblemAlert error={create.error} />
         <TextInput

@@ -52,12 +52,7 @@ function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
     onSuccess: onCreated,
   });
   return (
-    <form
-      noValidate
-      onSubmit={form.onSubmit((values) =>
-        create.mutate(values, { onError: (error) => form.applyServerErrors(error) }),
-      )}
-    >
+    <form noValidate onSubmit={form.submitTo(create)}>
       <Stack>
         <ProblemAlert error={create.error} />
         <TextInput label="Login" required data-autofocus {...form.getInputProps('login')} />
