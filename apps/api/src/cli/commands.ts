@@ -10,6 +10,7 @@ import {
   type Scope,
 } from '@latchkey/contracts';
 import { CLI_ACTING } from '../common/auth/acting.js';
+import { OPERATOR } from '../common/auth/permission-ceiling.js';
 import { ApiKeysService } from '../modules/api-keys/api-keys.service.js';
 import { AuditService } from '../modules/audit/audit.service.js';
 import { TokenInspectorService } from '../modules/oauth/token-inspector.service.js';
@@ -128,7 +129,7 @@ export const COMMANDS: Record<string, Command> = {
       const scopes = scopesFrom(values, scopesForRoles(owner.roles));
       const { entity, apiSecret } = await app
         .get(ApiKeysService)
-        .create(owner, { name: optional(values, 'name') ?? 'cli', scopes }, SCOPES, CLI_ACTING);
+        .create(owner, { name: optional(values, 'name') ?? 'cli', scopes }, OPERATOR, CLI_ACTING);
       print(`id:        ${entity.id}`);
       print(`user:      ${owner.login}`);
       print(`scopes:    ${entity.scopes.join(' ')}`);
@@ -145,7 +146,7 @@ export const COMMANDS: Record<string, Command> = {
       const keys = app.get(ApiKeysService);
       const id = which.startsWith(TOKEN_PREFIXES.apiKey) ? (await keys.findLive(which))?.id : which;
       if (!id || !UUID.test(id)) throw new CommandFailed(`no live API key is "${which}"`);
-      const { apiKey, apiSecret } = await keys.rotateSecret(id.toLowerCase(), CLI_ACTING);
+      const { apiKey, apiSecret } = await keys.rotateSecret(id.toLowerCase(), OPERATOR, CLI_ACTING);
       print(`apiKey:    ${apiKey}`);
       print(`apiSecret: ${apiSecret}   (shown only once)`);
     },

@@ -8,7 +8,8 @@ export interface RouteRequirements {
   interactiveOnly: boolean;
 }
 
-const INTERACTIVE_METHODS: readonly AuthMethod[] = ['session', 'basic'];
+/** The person themself, not a token. */
+export const INTERACTIVE_METHODS: readonly AuthMethod[] = ['session', 'basic'];
 
 /** Why this principal may not call a route with these requirements, or null when it may. */
 export function refusal(

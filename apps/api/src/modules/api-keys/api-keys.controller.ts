@@ -12,6 +12,7 @@ import {
 } from '@latchkey/contracts';
 import type { z } from 'zod';
 import { actingFor } from '../../common/auth/acting.js';
+import { minterOf } from '../../common/auth/permission-ceiling.js';
 import { RequireScopes, Roles } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
@@ -39,7 +40,7 @@ export class ApiKeysController {
   @ApiOperation({
     summary: 'Create an API key + secret for a user (admin); the secret is shown only here',
     description:
-      "Scopes cannot go beyond the user's roles. Send the pair as `Authorization: token <apiKey>:<apiSecret>`.",
+      "Scopes cannot go beyond the user's roles nor the calling credential's own permissions (the permission ceiling). Send the pair as `Authorization: token <apiKey>:<apiSecret>`.",
   })
   @ApiParam({ name: 'id', description: 'A user id, or `me`' })
   @ApiBody({ schema: requestSchema(createApiKeySchema) })
@@ -54,7 +55,7 @@ export class ApiKeysController {
     const { entity, apiSecret } = await this.keys.create(
       owner,
       body,
-      principal.scopes,
+      minterOf(principal),
       actingFor(principal, request),
     );
     return {
@@ -84,7 +85,7 @@ export class ApiKeysController {
   @ApiOperation({
     summary: 'Rotate the secret of an API key (admin)',
     description:
-      'The key stays; the old secret and the tokens exchanged with it stop working at once.',
+      'The key stays; the old secret and the tokens exchanged with it stop working at once. The calling credential must hold every scope the key has (403 otherwise).',
   })
   @ApiResponse({ status: 200, schema: responseSchema(apiKeySecretSchema) })
   rotate(
@@ -92,7 +93,7 @@ export class ApiKeysController {
     @Param('id', UuidParamPipe) id: string,
     @Req() request: FastifyRequest,
   ): Promise<ApiKeySecret> {
-    return this.keys.rotateSecret(id, actingFor(principal, request));
+    return this.keys.rotateSecret(id, minterOf(principal), actingFor(principal, request));
   }
 
   @Delete('api-keys/:id')

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
-import { scopesForRoles, TOKEN_PREFIXES, type Role, type Scope } from '@latchkey/contracts';
+import { TOKEN_PREFIXES, type Role, type Scope } from '@latchkey/contracts';
 import type { Acting } from '../../common/auth/acting.js';
+import { assertWithinCeiling, type Minter } from '../../common/auth/permission-ceiling.js';
 import { generateToken, hashToken, isWellFormedToken } from '../../common/crypto/token-format.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
 import type { CredentialCache } from '../../common/events/credential-cache.js';
@@ -61,33 +62,19 @@ export class ApiKeysService implements OnModuleDestroy {
   }
 
   /**
-   * A new key for `owner`. Its scopes must be ones the owner's roles allow and the creator
-   * holds: a credential never grants more than either may do.
+   * A new key for `owner`. Its scopes stay within the permission ceiling: what the owner's
+   * roles allow and what the minting credential holds, both.
    */
   async create(
     owner: KeyOwner,
     input: { name: string; scopes: Scope[] },
-    creatorScopes: readonly Scope[],
+    minter: Minter,
     acting: Acting,
   ): Promise<{ entity: ApiKeyEntity; apiSecret: string }> {
     if (!this.config.AUTH_API_KEY_ENABLED) {
       throw Problems.forbidden('API keys are switched off (AUTH_API_KEY_ENABLED).');
     }
-    const allowed = scopesForRoles(owner.roles);
-    const beyond = input.scopes.filter(
-      (scope) => !allowed.includes(scope) || !creatorScopes.includes(scope),
-    );
-    if (beyond.length > 0) {
-      throw Problems.validation(
-        [
-          {
-            field: 'scopes',
-            message: `Beyond what ${owner.login} or you may do: ${beyond.join(', ')}`,
-          },
-        ],
-        'A key cannot grant more than its user and its creator may do.',
-      );
-    }
+    assertWithinCeiling(minter, owner, { requested: input.scopes });
     const apiSecret = generateToken(TOKEN_PREFIXES.apiSecret);
     const entity = await this.keys.insert({
       userId: owner.id,
@@ -114,9 +101,19 @@ export class ApiKeysService implements OnModuleDestroy {
     return key;
   }
 
-  /** A new secret for the key; the old one stops working at once, with its exchanged tokens. */
-  async rotateSecret(id: string, acting: Acting): Promise<{ apiKey: string; apiSecret: string }> {
+  /**
+   * A new secret for the key; the old one stops working at once, with its exchanged tokens.
+   * Whoever renews it must hold every permission the key has (the permission ceiling).
+   */
+  async rotateSecret(
+    id: string,
+    minter: Minter,
+    acting: Acting,
+  ): Promise<{ apiKey: string; apiSecret: string }> {
     const key = await this.get(id);
+    const owner = await this.users.findById(key.userId);
+    if (!owner) throw Problems.notFound('No API key has this id.');
+    assertWithinCeiling(minter, owner, { kept: key.scopes });
     const apiSecret = generateToken(TOKEN_PREFIXES.apiSecret);
     if (!(await this.keys.rotateSecret(id, hashToken(apiSecret)))) {
       throw Problems.notFound('No API key has this id.');
@@ -124,7 +121,7 @@ export class ApiKeysService implements OnModuleDestroy {
     await this.feed.publish(API_KEY_TOPIC, key.apiKey);
     await this.audit.record('api_key.secret_rotated', {
       ...acting,
-      subject: await this.users.findById(key.userId),
+      subject: owner,
       details: { id: key.id, apiKey: key.apiKey, name: key.name },
     });
     return { apiKey: key.apiKey, apiSecret };

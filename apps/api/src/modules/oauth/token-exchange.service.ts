@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { effectiveScopes, isScope, type Scope, type TokenResponse } from '@latchkey/contracts';
 import type { Acting } from '../../common/auth/acting.js';
+import { assertWithinCeiling, type Grant } from '../../common/auth/permission-ceiling.js';
 import { principalFor, type Principal } from '../../common/auth/principal.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
 import type { CredentialCache } from '../../common/events/credential-cache.js';
@@ -65,7 +66,12 @@ export class TokenExchangeService implements OnModuleInit {
     const key = await this.keys.verify(apiKey, apiSecret);
     const user = key ? await this.users.findActive(key.userId) : null;
     if (!key || !user) throw oauthError('invalid_client', WRONG_CLIENT);
-    const scopes = narrowed(effectiveScopes(user.roles, key.scopes), scope);
+    // The key + secret mint the token: it may do at most what the key may, narrowed by `scope`.
+    const minter = { scopes: effectiveScopes(user.roles, key.scopes), interactive: false };
+    const scopes = assertWithinCeiling(minter, user, grantOf(minter.scopes, scope), {
+      refuseRequested: (refused) =>
+        oauthError('invalid_scope', `This key does not hold the scope ${refused.join(' ')}.`),
+    });
     const expiresIn = this.config.AUTH_EXCHANGE_TOKEN_TTL;
     const claims: ExchangeClaims = {
       scope: scopes.join(' '),
@@ -121,20 +127,18 @@ export class TokenExchangeService implements OnModuleInit {
   }
 }
 
-/** The scopes asked for, each of which the key must hold (invalid_scope otherwise). */
-function narrowed(held: Scope[], scope: string | undefined): Scope[] {
-  if (scope === undefined) return held;
+/** What a token request asks for: the key's own scopes, or those `scope` names (RFC 6749 §3.3). */
+function grantOf(held: Scope[], scope: string | undefined): Grant {
+  if (scope === undefined) return { kept: held };
   const requested = scope.split(' ').filter(Boolean);
-  const refused = requested.filter((name) => !isScope(name) || !held.includes(name));
-  if (requested.length === 0 || refused.length > 0) {
+  const unknown = requested.filter((name) => !isScope(name));
+  if (requested.length === 0 || unknown.length > 0) {
     throw oauthError(
       'invalid_scope',
-      requested.length === 0
-        ? 'scope is empty.'
-        : `This key does not hold the scope ${refused.join(' ')}.`,
+      requested.length === 0 ? 'scope is empty.' : `There is no scope ${unknown.join(' ')}.`,
     );
   }
-  return held.filter((name) => requested.includes(name));
+  return { requested: requested.filter(isScope) };
 }
 
 function exchangeClaimsOf(jwt: VerifiedJwt): ExchangeClaims | null {

@@ -3,6 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { tokenResponseSchema, type TokenResponse } from '@latchkey/contracts';
 import { actingFor } from '../../common/auth/acting.js';
+import { minterOf } from '../../common/auth/permission-ceiling.js';
 import { InteractiveOnly } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
@@ -62,6 +63,7 @@ export class OpaqueTokensController {
   private async issue(principal: Principal, request: FastifyRequest): Promise<TokenResponse> {
     const { token, expiresIn } = await this.tokens.issue(
       principal.user,
+      minterOf(principal),
       actingFor(principal, request),
     );
     return { access_token: token, token_type: 'Bearer', expires_in: expiresIn };

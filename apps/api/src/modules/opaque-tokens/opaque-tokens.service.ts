@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { TOKEN_PREFIXES } from '@latchkey/contracts';
 import type { Acting } from '../../common/auth/acting.js';
+import { assertWithinCeiling, type Minter } from '../../common/auth/permission-ceiling.js';
 import { principalFor, type Principal, type PrincipalUser } from '../../common/auth/principal.js';
 import { generateToken, hashToken, isWellFormedToken } from '../../common/crypto/token-format.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
@@ -56,10 +57,16 @@ export class OpaqueTokensService implements OnModuleDestroy {
     return this.usage.flush();
   }
 
-  async issue(user: PrincipalUser, acting: Acting): Promise<{ token: string; expiresIn: number }> {
+  /** A token with every permission of the user: only the person themself mints one. */
+  async issue(
+    user: PrincipalUser,
+    minter: Minter,
+    acting: Acting,
+  ): Promise<{ token: string; expiresIn: number }> {
     if (!this.config.AUTH_OPAQUE_TOKEN_ENABLED) {
       throw Problems.forbidden('Opaque tokens are switched off (AUTH_OPAQUE_TOKEN_ENABLED).');
     }
+    assertWithinCeiling(minter, user, { everything: true });
     const token = generateToken(TOKEN_PREFIXES.opaque);
     const expiresIn = this.config.AUTH_OPAQUE_TOKEN_TTL;
     const id = await this.tokens.insert({
@@ -69,7 +76,7 @@ export class OpaqueTokensService implements OnModuleDestroy {
     });
     await this.audit.record('token.created', {
       ...acting,
-      subject: user,
+      subject: { id: user.id, login: user.login },
       details: { kind: 'opaque', id, expiresIn },
     });
     return { token, expiresIn };

@@ -8,6 +8,7 @@ import {
   type ApiTokenState,
 } from '@latchkey/contracts';
 import { actingFor } from '../../common/auth/acting.js';
+import { minterOf } from '../../common/auth/permission-ceiling.js';
 import { RequireScopes } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
@@ -40,7 +41,8 @@ export class AccountTokenController {
   @RequireScopes('tokens:write')
   @ApiOperation({
     summary: 'Enable or regenerate the account API token (self or admin)',
-    description: 'The token is shown only in this answer; any earlier one stops working at once.',
+    description:
+      'The token carries every permission of its user, so this needs a browser session or Basic login:password, never another token (403). The token is shown only in this answer; any earlier one stops working at once.',
   })
   @ApiResponse({ status: 200, schema: responseSchema(apiTokenCreatedSchema) })
   async regenerate(
@@ -50,7 +52,8 @@ export class AccountTokenController {
   ): Promise<ApiTokenCreated> {
     const user = await this.users.get(userId);
     const { entity, token } = await this.tokens.regenerateAccountToken(
-      { id: user.id, login: user.login },
+      { id: user.id, login: user.login, roles: user.roles },
+      minterOf(principal),
       actingFor(principal, request),
     );
     return { token, createdAt: entity.createdAt.toISOString() };

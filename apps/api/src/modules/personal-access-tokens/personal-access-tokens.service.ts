@@ -2,7 +2,12 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type { FastifyRequest } from 'fastify';
 import type { CreatePersonalAccessTokenInput, Scope } from '@latchkey/contracts';
 import type { Acting } from '../../common/auth/acting.js';
-import { principalFor, type Principal } from '../../common/auth/principal.js';
+import {
+  assertWithinCeiling,
+  minterOf,
+  type Minter,
+} from '../../common/auth/permission-ceiling.js';
+import { principalFor, type Principal, type PrincipalUser } from '../../common/auth/principal.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
 import type { CredentialCache } from '../../common/events/credential-cache.js';
 import { Problems } from '../../common/problem/problem.exception.js';
@@ -80,28 +85,14 @@ export class PersonalAccessTokensService implements OnModuleInit, OnModuleDestro
     return this.usage.flush();
   }
 
-  /**
-   * A new PAT for the caller. Its scopes must be ones the caller's credential holds: a token
-   * never grants more than its creator may do.
-   */
+  /** A new PAT for the caller, within the permission ceiling of the caller's credential. */
   async create(
     principal: Principal,
     input: CreateInput,
     acting: Acting,
   ): Promise<IssuedPersonalToken> {
     this.assertEnabled();
-    const beyond = input.scopes.filter((scope) => !principal.scopes.includes(scope));
-    if (beyond.length > 0) {
-      throw Problems.validation(
-        [
-          {
-            field: 'scopes',
-            message: `You cannot grant scopes you do not hold: ${beyond.join(', ')}`,
-          },
-        ],
-        'A token cannot grant more than its creator may do.',
-      );
-    }
+    assertWithinCeiling(minterOf(principal), principal.user, { requested: input.scopes });
     const expiresAt = this.checkedExpiry(input.expiresAt);
     const expiresIn =
       expiresAt === null ? null : Math.ceil((expiresAt.getTime() - Date.now()) / 1000);
@@ -171,12 +162,17 @@ export class PersonalAccessTokensService implements OnModuleInit, OnModuleDestro
     return this.tokens.findAccountToken(userId);
   }
 
-  /** A new account token for the user; any earlier one stops working at once. */
+  /**
+   * A new account token for the user; any earlier one stops working at once. It carries every
+   * permission of the user, so only the person themself (or an admin in person) may mint it.
+   */
   async regenerateAccountToken(
-    user: { id: string; login: string },
+    user: PrincipalUser,
+    minter: Minter,
     acting: Acting,
   ): Promise<IssuedPersonalToken> {
     this.assertEnabled();
+    assertWithinCeiling(minter, user, { everything: true });
     const signed = await this.sign(user.id, 'accountToken', null);
     const { created, revokedJti } = await this.tokens.replaceAccountToken({
       userId: user.id,
@@ -191,7 +187,7 @@ export class PersonalAccessTokensService implements OnModuleInit, OnModuleDestro
     if (revokedJti) await this.feed.publish(PERSONAL_TOKEN_TOPIC, revokedJti);
     await this.audit.record('token.created', {
       ...acting,
-      subject: user,
+      subject: { id: user.id, login: user.login },
       details: { kind: 'account_token', id: issued.entity.id, replaced: revokedJti !== null },
     });
     return issued;

@@ -1,0 +1,476 @@
+import { SCOPES, scopesForRoles, type Role, type Scope } from '@latchkey/contracts';
+import { createApiKey, createPat, form, tokenHeader } from './factories/credentials.js';
+import { createUser } from './factories/users.js';
+import {
+  CREDENTIAL_KINDS,
+  SCOPE_PROBES,
+  type Caller,
+  type CredentialKind,
+  type RoledUser,
+} from './support/credential-kinds.js';
+import type { TestResponse } from './support/http-client.js';
+import { ADMIN, useTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * SPEC "Permission ceiling": nothing minted may do more than the credential that minted it, and
+ * the account token (every permission of its user) needs the person themself.
+ */
+
+async function roledUser(t: TestApp, roles: Role[]): Promise<RoledUser> {
+  return { ...(await createUser(t, { roles })), roles };
+}
+
+/** Everything that would show that a credential was minted or a secret changed. */
+function mintedState(t: TestApp): Promise<unknown[]> {
+  return t.sql(
+    `SELECT (SELECT count(*) FROM personal_access_tokens) AS tokens,
+            (SELECT count(*) FROM api_keys) AS keys,
+            (SELECT count(*) FROM opaque_tokens) AS opaque,
+            (SELECT string_agg(encode(secret_hash, 'hex'), ',' ORDER BY id) FROM api_keys) AS secrets`,
+  );
+}
+
+/** The credential may do exactly what `scopes` allow: each scope's probe is refused or let through. */
+async function expectCanDoExactly(call: Caller, scopes: readonly Scope[]): Promise<void> {
+  const outcomes: Record<string, number> = {};
+  const expected: Record<string, string> = {};
+  for (const scope of SCOPES) {
+    outcomes[scope] = (await SCOPE_PROBES[scope](call)).status;
+    expected[scope] = scopes.includes(scope) ? 'allowed' : 'refused';
+  }
+  const seen = Object.fromEntries(
+    Object.entries(outcomes).map(([scope, status]) => [
+      scope,
+      status === 403 ? 'refused' : status === 401 ? 'unauthenticated' : 'allowed',
+    ]),
+  );
+  expect(seen).toEqual(expected);
+}
+
+const bearerOf =
+  (t: TestApp, token: string): Caller =>
+  (method, path, options = {}) =>
+    t.http.request(method, path, { ...options, bearer: token });
+
+const keyCaller =
+  (t: TestApp, apiKey: string, apiSecret: string): Caller =>
+  (method, path, options = {}) =>
+    t.http.request(method, path, { ...options, authorization: `token ${apiKey}:${apiSecret}` });
+
+describe('permission ceiling: the reported escalations', () => {
+  const t = useTestApp();
+
+  it('refuses to enable the account token with a PAT that holds only tokens:write', async () => {
+    const user = await createUser(t);
+    const { token } = await createPat(t, user, ['tokens:write']);
+    const res = await t.http.request('PUT', '/api/v1/users/me/api-token', { bearer: token });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ status: 403, code: 'forbidden' });
+    expect(res.body).not.toHaveProperty('token');
+    expect(
+      await t.sql("SELECT id FROM personal_access_tokens WHERE user_id = $1 AND kind = 'account'", [
+        user.id,
+      ]),
+    ).toEqual([]);
+    expect(
+      await t.sql(
+        "SELECT id FROM audit_events WHERE type = 'token.created' AND subject_id = $1 AND details->>'kind' = 'account_token'",
+        [user.id],
+      ),
+    ).toEqual([]);
+  });
+
+  it("refuses an admin's narrow PAT minting an account token that acts as another user", async () => {
+    const admin = await createUser(t, { roles: ['admin'] });
+    const victim = await createUser(t);
+    const { token } = await createPat(t, admin, ['tokens:write']);
+    const res = await t.http.request('PUT', `/api/v1/users/${victim.id}/api-token`, {
+      bearer: token,
+    });
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'forbidden' });
+    expect(
+      await t.sql('SELECT id FROM personal_access_tokens WHERE user_id = $1', [victim.id]),
+    ).toEqual([]);
+    // The narrow PAT itself still cannot read users or the audit log.
+    expect((await t.http.get('/api/v1/users', { bearer: token })).status).toBe(403);
+    expect((await t.http.get('/api/v1/audit-events', { bearer: token })).status).toBe(403);
+  });
+
+  it("refuses an admin's narrow PAT rotating the secret of a key that can do more", async () => {
+    const admin = await createUser(t, { roles: ['admin'] });
+    const owner = await createUser(t, { roles: ['admin'] });
+    const key = await createApiKey(t, owner, ['users:read', 'audit:read', 'tokens:write']);
+    const { token } = await createPat(t, admin, ['tokens:write']);
+    const [before] = await t.sql<{ hash: string }>(
+      "SELECT encode(secret_hash, 'hex') AS hash FROM api_keys WHERE id = $1",
+      [key.id],
+    );
+
+    const res = await t.http.post(`/api/v1/api-keys/${key.id}/secret`, { bearer: token });
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'forbidden' });
+    expect(res.body).not.toHaveProperty('apiSecret');
+    const [after] = await t.sql<{ hash: string; rotated: Date | null }>(
+      "SELECT encode(secret_hash, 'hex') AS hash, secret_rotated_at AS rotated FROM api_keys WHERE id = $1",
+      [key.id],
+    );
+    expect(after).toEqual({ hash: before?.hash, rotated: null });
+    const stillWorks = await t.http.get('/api/v1/users', { authorization: tokenHeader(key) });
+    expect(stillWorks.status).toBe(200);
+  });
+
+  it("refuses a plain user's PAT rotating the secret of the user's own key (admins only)", async () => {
+    const user = await createUser(t);
+    const key = await createApiKey(t, user, ['profile:read']);
+    const { token } = await createPat(t, user, ['tokens:write', 'profile:read']);
+    const res = await t.http.post(`/api/v1/api-keys/${key.id}/secret`, { bearer: token });
+    expect(res.status).toBe(403);
+    expect(
+      await t.sql('SELECT id FROM api_keys WHERE id = $1 AND secret_rotated_at IS NULL', [key.id]),
+    ).toHaveLength(1);
+  });
+
+  it("lets an admin session enable another user's account token, carrying only that user's permissions", async () => {
+    const user = await roledUser(t, ['user']);
+    const login = await t.http.post('/api/v1/auth/login', {
+      body: { login: ADMIN[0], password: ADMIN[1] },
+    });
+    const res = await t.http.request('PUT', `/api/v1/users/${user.id}/api-token`, {
+      bearer: login.body.access_token,
+    });
+    expect(res.status).toBe(200);
+    await expectCanDoExactly(bearerOf(t, res.body.token), scopesForRoles(['user']));
+    expect(
+      await t.sql(
+        "SELECT id FROM personal_access_tokens WHERE user_id = $1 AND kind = 'account' AND revoked_at IS NULL",
+        [user.id],
+      ),
+    ).toHaveLength(1);
+  });
+
+  it("gives an admin-made key at most the intersection of the admin's credential and the user's roles", async () => {
+    const user = await roledUser(t, ['user']);
+    const res = await t.http.post(`/api/v1/users/${user.id}/api-keys`, {
+      basic: ADMIN,
+      body: { name: 'too much', scopes: ['profile:read', 'users:read'] },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'validation_failed', errors: [{ field: 'scopes' }] });
+    expect(await t.sql('SELECT id FROM api_keys WHERE user_id = $1', [user.id])).toEqual([]);
+  });
+});
+
+/** What a minting endpoint answered, and the credential it minted when it did. */
+interface MintOutcome {
+  res: TestResponse;
+  minted?: Caller;
+}
+
+interface MintCase {
+  name: string;
+  /** Makes what the mint acts on (an API key id), before the database is looked at. */
+  prepare?(ctx: MintContext): Promise<string>;
+  mint(ctx: MintContext, prepared: string): Promise<MintOutcome>;
+  /** null: refused with this status; else the scopes the minted credential must hold exactly. */
+  expected(minter: MinterFacts): { refused: 400 | 403 } | { scopes: readonly Scope[] };
+}
+
+interface MinterFacts {
+  interactive: boolean;
+  scopes: readonly Scope[];
+}
+
+interface MintContext {
+  t: TestApp;
+  call: Caller;
+  /** The admin the minting credential acts for. */
+  self: RoledUser;
+  /** Another admin and a plain user, for minting across users. */
+  otherAdmin: RoledUser;
+  plainUser: RoledUser;
+  minterScopes: readonly Scope[];
+}
+
+const ALL_ADMIN = scopesForRoles(['admin']);
+const USER_SCOPES = scopesForRoles(['user']);
+const NARROW: Scope[] = ['profile:read', 'tokens:write'];
+
+const beyond = (asked: readonly Scope[], held: readonly Scope[]) =>
+  asked.some((scope) => !held.includes(scope));
+const within = (asked: readonly Scope[], held: readonly Scope[], status: 400 | 403) =>
+  beyond(asked, held) ? { refused: status } : { scopes: asked };
+const interactiveOnly = (minter: MinterFacts, scopes: readonly Scope[]) =>
+  minter.interactive ? { scopes } : { refused: 403 as const };
+
+const MINT_CASES: MintCase[] = [
+  {
+    name: 'POST /personal-access-tokens asking for every scope',
+    mint: async ({ t, call }) => {
+      const res = await call('POST', '/api/v1/personal-access-tokens', {
+        body: { name: 'all', scopes: SCOPES, expiresAt: null },
+      });
+      return { res, ...(res.status === 201 ? { minted: bearerOf(t, res.body.token) } : {}) };
+    },
+    expected: (minter) => within(SCOPES, minter.scopes, 400),
+  },
+  {
+    name: "POST /personal-access-tokens asking for the minter's own scopes",
+    mint: async ({ t, call, minterScopes }) => {
+      const res = await call('POST', '/api/v1/personal-access-tokens', {
+        body: { name: 'same', scopes: minterScopes, expiresAt: null },
+      });
+      return { res, ...(res.status === 201 ? { minted: bearerOf(t, res.body.token) } : {}) };
+    },
+    expected: (minter) => ({ scopes: minter.scopes }),
+  },
+  {
+    name: 'PUT /users/me/api-token',
+    mint: async ({ t, call }) => {
+      const res = await call('PUT', '/api/v1/users/me/api-token');
+      return { res, ...(res.status === 200 ? { minted: bearerOf(t, res.body.token) } : {}) };
+    },
+    expected: (minter) => interactiveOnly(minter, ALL_ADMIN),
+  },
+  {
+    name: 'PUT /users/{id}/api-token of another user',
+    mint: async ({ t, call, plainUser }) => {
+      const res = await call('PUT', `/api/v1/users/${plainUser.id}/api-token`);
+      return { res, ...(res.status === 200 ? { minted: bearerOf(t, res.body.token) } : {}) };
+    },
+    expected: (minter) => interactiveOnly(minter, USER_SCOPES),
+  },
+  {
+    name: 'POST /users/me/api-keys asking for every scope',
+    mint: async ({ t, call }) => {
+      const res = await call('POST', '/api/v1/users/me/api-keys', {
+        body: { name: 'all', scopes: SCOPES },
+      });
+      return {
+        res,
+        ...(res.status === 201
+          ? { minted: keyCaller(t, res.body.apiKey, res.body.apiSecret) }
+          : {}),
+      };
+    },
+    expected: (minter) => within(SCOPES, minter.scopes, 400),
+  },
+  {
+    name: "POST /users/{id}/api-keys for another admin, asking for the minter's scopes",
+    mint: async ({ t, call, otherAdmin, minterScopes }) => {
+      const res = await call('POST', `/api/v1/users/${otherAdmin.id}/api-keys`, {
+        body: { name: 'same', scopes: minterScopes },
+      });
+      return {
+        res,
+        ...(res.status === 201
+          ? { minted: keyCaller(t, res.body.apiKey, res.body.apiSecret) }
+          : {}),
+      };
+    },
+    expected: (minter) => ({ scopes: minter.scopes }),
+  },
+  {
+    name: 'POST /users/{id}/api-keys for another admin, asking for every scope',
+    mint: async ({ t, call, otherAdmin }) => {
+      const res = await call('POST', `/api/v1/users/${otherAdmin.id}/api-keys`, {
+        body: { name: 'all', scopes: SCOPES },
+      });
+      return {
+        res,
+        ...(res.status === 201
+          ? { minted: keyCaller(t, res.body.apiKey, res.body.apiSecret) }
+          : {}),
+      };
+    },
+    expected: (minter) => within(SCOPES, minter.scopes, 400),
+  },
+  {
+    name: "POST /users/{id}/api-keys for a plain user, asking for the minter's scopes",
+    mint: async ({ t, call, plainUser, minterScopes }) => {
+      const res = await call('POST', `/api/v1/users/${plainUser.id}/api-keys`, {
+        body: { name: 'same', scopes: minterScopes },
+      });
+      return {
+        res,
+        ...(res.status === 201
+          ? { minted: keyCaller(t, res.body.apiKey, res.body.apiSecret) }
+          : {}),
+      };
+    },
+    // At most the intersection of the minter's permissions and the user's roles.
+    expected: (minter) => within(minter.scopes, USER_SCOPES, 400),
+  },
+  {
+    name: "POST /api-keys/{id}/secret of another admin's key holding every scope",
+    prepare: async ({ t, otherAdmin }) => (await createApiKey(t, otherAdmin, SCOPES)).id,
+    mint: async ({ t, call }, keyId) => {
+      const res = await call('POST', `/api/v1/api-keys/${keyId}/secret`);
+      return {
+        res,
+        ...(res.status === 200
+          ? { minted: keyCaller(t, res.body.apiKey, res.body.apiSecret) }
+          : {}),
+      };
+    },
+    expected: (minter) => within(SCOPES, minter.scopes, 403),
+  },
+  {
+    name: "POST /api-keys/{id}/secret of a key within the minter's scopes",
+    prepare: async ({ t, otherAdmin, minterScopes }) =>
+      (await createApiKey(t, otherAdmin, [...minterScopes])).id,
+    mint: async ({ t, call }, keyId) => {
+      const res = await call('POST', `/api/v1/api-keys/${keyId}/secret`);
+      return {
+        res,
+        ...(res.status === 200
+          ? { minted: keyCaller(t, res.body.apiKey, res.body.apiSecret) }
+          : {}),
+      };
+    },
+    expected: (minter) => ({ scopes: minter.scopes }),
+  },
+  {
+    name: 'GET /auth/token',
+    mint: async ({ t, call }) => {
+      const res = await call('GET', '/api/v1/auth/token');
+      return { res, ...(res.status === 200 ? { minted: bearerOf(t, res.body.access_token) } : {}) };
+    },
+    expected: (minter) => interactiveOnly(minter, ALL_ADMIN),
+  },
+  {
+    name: 'POST /auth/token',
+    mint: async ({ t, call }) => {
+      const res = await call('POST', '/api/v1/auth/token');
+      return { res, ...(res.status === 200 ? { minted: bearerOf(t, res.body.access_token) } : {}) };
+    },
+    expected: (minter) => interactiveOnly(minter, ALL_ADMIN),
+  },
+];
+
+const byName = (name: string): CredentialKind => {
+  const kind = CREDENTIAL_KINDS.find((candidate) => candidate.name === name);
+  if (!kind) throw new Error(`no credential kind ${name}`);
+  return kind;
+};
+
+/** The credentials that mint, all acting for an admin: narrowed ones, and whole ones. */
+const MINTERS: { label: string; kind: CredentialKind; scopes: readonly Scope[] }[] = [
+  ...CREDENTIAL_KINDS.filter((kind) => kind.narrowable).map((kind) => ({
+    label: `${kind.name} narrowed to ${NARROW.join(' ')}`,
+    kind,
+    scopes: NARROW,
+  })),
+  ...[
+    'account API token',
+    'opaque token in X-Auth-Token',
+    'session access JWT',
+    'Basic login:password',
+  ].map((name) => ({ label: `${name} (every permission)`, kind: byName(name), scopes: ALL_ADMIN })),
+];
+
+describe('permission ceiling: every minting endpoint, walked with every minting credential', () => {
+  const t = useTestApp();
+
+  describe.each(MINTERS)('$label', ({ kind, scopes }) => {
+    const ctx = {} as MintContext;
+    beforeAll(async () => {
+      const self = await roledUser(t, ['admin']);
+      Object.assign(ctx, {
+        t,
+        self,
+        otherAdmin: await roledUser(t, ['admin']),
+        plainUser: await roledUser(t, ['user']),
+        minterScopes: scopes,
+        call: await kind.issue(t, self, kind.narrowable ? [...scopes] : undefined),
+      });
+    });
+
+    it.each(MINT_CASES)('$name', async (mintCase) => {
+      const expected = mintCase.expected({ interactive: kind.interactive, scopes });
+      const prepared = mintCase.prepare ? await mintCase.prepare(ctx) : '';
+      const before = await mintedState(t);
+      const { res, minted } = await mintCase.mint(ctx, prepared);
+      if ('refused' in expected) {
+        expect({ status: res.status, type: res.headers.get('content-type') }).toEqual({
+          status: expected.refused,
+          type: expect.stringContaining('application/problem+json'),
+        });
+        expect(res.text).not.toMatch(/lks_|lkt_|"token"/);
+        // Nothing was minted, and no secret changed.
+        expect(await mintedState(t)).toEqual(before);
+        return;
+      }
+      expect([200, 201]).toContain(res.status);
+      if (!minted) throw new Error('the endpoint answered 2xx without a credential');
+      await expectCanDoExactly(minted, expected.scopes);
+    });
+  });
+});
+
+describe('permission ceiling: exchanges of a narrow API key', () => {
+  const t = useTestApp();
+
+  it('POST /sessions gives a token that can do no more than the key', async () => {
+    const user = await createUser(t, { roles: ['admin'] });
+    const key = await createApiKey(t, user, NARROW);
+    const res = await t.http.post('/api/v1/sessions', {
+      body: { type: 'api-key', key: key.apiKey, secret: key.apiSecret },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.scope).toBe(NARROW.join(' '));
+    await expectCanDoExactly(bearerOf(t, res.body.access_token), NARROW);
+  });
+
+  it('client_credentials refuses a scope beyond the key with invalid_scope', async () => {
+    const user = await createUser(t, { roles: ['admin'] });
+    const key = await createApiKey(t, user, NARROW);
+    const res = await t.http.post('/api/v1/oauth/token', {
+      basic: [key.apiKey, key.apiSecret],
+      ...form({ grant_type: 'client_credentials', scope: 'profile:read users:write' }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'invalid_scope', code: 'invalid_request' });
+    expect(res.body).not.toHaveProperty('access_token');
+  });
+
+  it('client_credentials narrows to the scope asked for', async () => {
+    const user = await createUser(t, { roles: ['admin'] });
+    const key = await createApiKey(t, user, NARROW);
+    const res = await t.http.post('/api/v1/oauth/token', {
+      basic: [key.apiKey, key.apiSecret],
+      ...form({ grant_type: 'client_credentials', scope: 'profile:read' }),
+    });
+    expect(res.status).toBe(200);
+    await expectCanDoExactly(bearerOf(t, res.body.access_token), ['profile:read']);
+  });
+
+  it("stays within its user's roles after the user loses a role", async () => {
+    const user = await createUser(t, { roles: ['admin'] });
+    const key = await createApiKey(t, user, ['profile:read', 'users:read', 'tokens:write']);
+    const demoted = await t.http.patch(`/api/v1/users/${user.id}`, {
+      basic: ADMIN,
+      body: { roles: ['user'] },
+    });
+    expect(demoted.status).toBe(200);
+    const exchanged = await t.http.post('/api/v1/sessions', {
+      body: { type: 'api-key', key: key.apiKey, secret: key.apiSecret },
+    });
+    expect(exchanged.status).toBe(200);
+    expect(exchanged.body.scope).toBe('profile:read tokens:write');
+    await expectCanDoExactly(bearerOf(t, exchanged.body.access_token), [
+      'profile:read',
+      'tokens:write',
+    ]);
+    // And the key's holder may not mint a PAT with the role it lost.
+    const pat = await t.http.post('/api/v1/personal-access-tokens', {
+      authorization: tokenHeader(key),
+      body: { name: 'lost', scopes: ['users:read'], expiresAt: null },
+    });
+    expect(pat.status).toBe(400);
+    expect(
+      await t.sql('SELECT id FROM personal_access_tokens WHERE user_id = $1', [user.id]),
+    ).toEqual([]);
+  });
+});
