@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { scopesForRoles, type Role, type Scope } from '@latchkey/contracts';
-import { createApiKey, createOpaqueToken, createPat, form } from '../factories/credentials.js';
+import { createApiKey, createOpaqueToken, form } from '../factories/credentials.js';
 import type { TestUser } from '../factories/users.js';
 import type { RequestOptions, TestResponse } from './http-client.js';
 import type { TestApp } from './test-app.js';
@@ -11,6 +11,9 @@ export type Caller = (
   path: string,
   options?: RequestOptions,
 ) => Promise<TestResponse>;
+
+/** A credential and the same one with a character of its secret changed. */
+export type IssuedCaller = Caller & { forged: Caller };
 
 /** A user of a test with the roles it was made with. */
 export type RoledUser = TestUser & { roles: Role[] };
@@ -23,18 +26,43 @@ export interface CredentialKind {
   /** Can be issued with scopes of its own; the others carry every permission of their user. */
   narrowable: boolean;
   /** A fresh credential of this kind for the user: with these scopes, or all the roles allow. */
-  issue(t: TestApp, user: RoledUser, scopes?: Scope[]): Promise<Caller>;
+  issue(t: TestApp, user: RoledUser, scopes?: Scope[]): Promise<IssuedCaller>;
 }
 
-function callerWith(t: TestApp, slot: RequestOptions, query?: string): Caller {
+/** The string with one character, well inside it, replaced by another. */
+function forge(secret: string): string {
+  const at = secret.length - 10;
+  return `${secret.slice(0, at)}${secret[at] === 'a' ? 'b' : 'a'}${secret.slice(at + 1)}`;
+}
+
+type Slot = Pick<RequestOptions, 'basic' | 'bearer' | 'authorization' | 'headers'> & {
+  /** The value of ?auth_token=. */
+  query?: string;
+};
+
+function forgedSlot(slot: Slot): Slot {
+  if (slot.query) return { query: forge(slot.query) };
+  if (slot.basic) return { basic: [slot.basic[0], forge(slot.basic[1])] };
+  if (slot.bearer) return { bearer: forge(slot.bearer) };
+  if (slot.authorization) return { authorization: forge(slot.authorization) };
+  const header = slot.headers?.['x-auth-token'];
+  if (header) return { headers: { 'x-auth-token': forge(header) } };
+  throw new Error('nothing to forge in this slot');
+}
+
+function send(t: TestApp, { query, ...slot }: Slot): Caller {
   return (method, path, options = {}) => {
-    const withQuery = query ? `${path}${path.includes('?') ? '&' : '?'}${query}` : path;
+    const withQuery = query ? `${path}${path.includes('?') ? '&' : '?'}auth_token=${query}` : path;
     return t.http.request(method, withQuery, {
       ...options,
       ...slot,
       headers: { ...options.headers, ...slot.headers },
     });
   };
+}
+
+function callerWith(t: TestApp, slot: Slot): IssuedCaller {
+  return Object.assign(send(t, slot), { forged: send(t, forgedSlot(slot)) });
 }
 
 async function apiKey(t: TestApp, user: RoledUser, scopes?: Scope[]) {
@@ -69,8 +97,12 @@ export const CREDENTIAL_KINDS: CredentialKind[] = [
     interactive: false,
     narrowable: true,
     async issue(t, user, scopes) {
-      const { token } = await createPat(t, user, scopes ?? scopesForRoles(user.roles));
-      return callerWith(t, { bearer: token });
+      const res = await t.http.post('/api/v1/personal-access-tokens', {
+        basic: user.basic,
+        body: { name: 'matrix', scopes: scopes ?? scopesForRoles(user.roles), expiresAt: null },
+      });
+      if (res.status !== 201) throw new Error(`PAT not created: ${res.status} ${res.text}`);
+      return callerWith(t, { bearer: res.body.token });
     },
   },
   {
@@ -141,7 +173,7 @@ export const CREDENTIAL_KINDS: CredentialKind[] = [
     name: 'opaque token in ?auth_token=',
     interactive: false,
     narrowable: false,
-    issue: async (t, user) => callerWith(t, {}, `auth_token=${await opaque(t, user)}`),
+    issue: async (t, user) => callerWith(t, { query: await opaque(t, user) }),
   },
   {
     name: 'opaque token as Bearer',
