@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { CryptoModule } from './common/crypto/crypto.module.js';
 import { EventsModule } from './common/events/events.module.js';
+import { LimitsModule } from './common/limits/limits.module.js';
 import { loggerOptions } from './common/logging/logger-options.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         CryptoModule,
         EventsModule,
         AuditModule,
+        LimitsModule,
         SigningKeysModule,
         HealthModule,
         UsersModule,

@@ -18,6 +18,7 @@ describe('GET /audit-events', () => {
     expect(res.status).toBe(200);
     expect(res.body.items.map((event: { type: string }) => event.type)).toEqual([
       'login.succeeded',
+      'login.failed',
     ]);
     expect(res.body.items[0]).toMatchObject({
       actorId: user.id,

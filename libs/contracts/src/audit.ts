@@ -3,6 +3,8 @@ import { z } from 'zod';
 export const AUDIT_EVENT_TYPES = [
   'login.succeeded',
   'login.failed',
+  'credential.failed',
+  'rate_limit.exceeded',
   'refresh.reuse_detected',
   'session.revoked',
   'mfa.enabled',

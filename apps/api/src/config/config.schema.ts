@@ -216,17 +216,58 @@ export const CONFIG_VARIABLES = {
   AUTH_LOGIN_MAX_FAILURES: {
     schema: positiveInt,
     default: '10',
-    description: 'Failed logins allowed per login within AUTH_LOGIN_FAILURE_WINDOW before 429.',
+    description:
+      'Wrong passwords allowed per login from untrusted clients (no device cookie for it, or Basic), and per trusted device, within AUTH_LOGIN_FAILURE_WINDOW before 429. Also wrong MFA codes per user.',
   },
   AUTH_LOGIN_IP_MAX_FAILURES: {
     schema: positiveInt,
     default: '100',
-    description: 'Failed logins allowed per client IP within AUTH_LOGIN_FAILURE_WINDOW before 429.',
+    description:
+      'Wrong passwords and MFA codes allowed per client IP within AUTH_LOGIN_FAILURE_WINDOW before 429 (trusted devices are not counted here).',
   },
   AUTH_LOGIN_FAILURE_WINDOW: {
     schema: duration,
     default: '15m',
-    description: 'Window for counting failed logins; a blocked login or IP is free again after it.',
+    description:
+      'Window for counting failed logins and MFA codes; a blocked login, device or IP is free again when its window ends.',
+  },
+  AUTH_DEVICE_COOKIE_TTL: {
+    schema: duration,
+    default: '180d',
+    description:
+      'Lifetime of the signed lk_device cookie a browser gets on a successful sign-in: with it, that login is not blocked by failures of other clients.',
+  },
+  AUTH_CREDENTIAL_MAX_FAILURES: {
+    schema: positiveInt,
+    default: '10',
+    description:
+      'Wrong secrets allowed per API key and client IP, and inactive answers per introspection caller, within AUTH_CREDENTIAL_FAILURE_WINDOW before 429.',
+  },
+  AUTH_CREDENTIAL_IP_MAX_FAILURES: {
+    schema: positiveInt,
+    default: '100',
+    description:
+      'Failed machine credentials (API secrets, /sessions, /oauth/token, opaque and refresh tokens, introspection) allowed per client IP within AUTH_CREDENTIAL_FAILURE_WINDOW before 429.',
+  },
+  AUTH_CREDENTIAL_FAILURE_WINDOW: {
+    schema: duration,
+    default: '15m',
+    description: 'Window for counting failed machine credentials.',
+  },
+  REDIS_URL: {
+    schema: z.url({
+      protocol: /^rediss?$/,
+      error: 'expected redis://[user:password@]host:port[/db] or rediss://…',
+    }),
+    sensitive: true,
+    description:
+      'Redis that keeps the failure counters, shared by every instance. Unset: each instance counts in its own memory. When Redis cannot be reached, counting falls back to memory with a warning.',
+  },
+  REDIS_KEY_PREFIX: {
+    schema: z.string().min(1).max(64),
+    default: 'latchkey:',
+    description:
+      'Prefix of every key Latchkey writes to Redis, so deployments can share one Redis.',
   },
   PASSWORD_MIN_LENGTH: {
     schema: positiveInt.min(8, 'must be at least 8 (NIST SP 800-63B)').max(256),

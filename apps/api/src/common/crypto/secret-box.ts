@@ -3,7 +3,13 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 
 /** What a derived key is for: one key per purpose, so no ciphertext or MAC is valid for another. */
-export type KeyPurpose = 'signing-key' | 'totp-secret' | 'recovery-code' | 'refresh-token';
+export type KeyPurpose =
+  | 'signing-key'
+  | 'totp-secret'
+  | 'recovery-code'
+  | 'refresh-token'
+  | 'device-cookie'
+  | 'audit-login';
 
 const FORMAT = 'v1';
 

@@ -29,6 +29,18 @@ describe('CredentialCache', () => {
     expect(load).toHaveBeenCalledTimes(2);
   });
 
+  it('keeps what was not found when asked to, until a change clears it', async () => {
+    const cache = new CredentialCache<string>(() => true, { ...options, cacheMisses: true });
+    const load = jest.fn(async (): Promise<string | null> => null);
+    expect(await cache.get('k', load)).toBeNull();
+    expect(await cache.get('k', load)).toBeNull();
+    expect(load).toHaveBeenCalledTimes(1);
+    cache.invalidate('k');
+    load.mockResolvedValueOnce('created');
+    expect(await cache.get('k', load)).toBe('created');
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
   it('does not keep a value loaded while a change arrived', async () => {
     const cache = new CredentialCache<string>(() => true, options);
     let release: (value: string) => void = () => undefined;

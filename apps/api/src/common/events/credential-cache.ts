@@ -3,17 +3,23 @@ export interface CacheOptions {
   ttlMs: number;
   /** Entries kept at most; the oldest go first. */
   maxEntries: number;
+  /**
+   * Keep "not found" too, so an unknown identifier costs what a known one does (no database
+   * round trip that timing would reveal). Only for identifiers nobody can present before they
+   * exist (random ones); a change notification clears a miss as it clears a hit.
+   */
+  cacheMisses?: boolean;
 }
 
 interface Entry<V> {
-  value: V;
+  value: V | null;
   expiresAt: number;
 }
 
 /**
  * Verified credentials and user states kept in process, so the hot path skips the database.
- * Only found values are kept (an unknown token always goes to the database), and a value loaded
- * while a change arrived is not kept, since it may predate the change.
+ * Only found values are kept unless `cacheMisses` is set, and a value loaded while a change
+ * arrived is not kept, since it may predate the change.
  */
 export class CredentialCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
@@ -31,7 +37,8 @@ export class CredentialCache<V> {
     if (entry) this.entries.delete(key);
     const generation = this.generation;
     const value = await load();
-    if (value !== null && generation === this.generation && this.usable()) this.set(key, value);
+    const keep = value !== null || this.options.cacheMisses === true;
+    if (keep && generation === this.generation && this.usable()) this.set(key, value);
     return value;
   }
 
@@ -49,7 +56,7 @@ export class CredentialCache<V> {
     return this.entries.size;
   }
 
-  private set(key: string, value: V): void {
+  private set(key: string, value: V | null): void {
     if (this.entries.size >= this.options.maxEntries) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { principalFor, type Principal } from '../../common/auth/principal.js';
+import { requestContext } from '../../common/auth/request-context.js';
 import { RequestStrategy } from '../../common/auth/request-strategy.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { UsersService } from '../users/users.service.js';
@@ -23,7 +24,12 @@ export class ApiKeyStrategy extends PassportStrategy(RequestStrategy, 'api-key')
     if (!this.config.AUTH_API_KEY_ENABLED) return false;
     const credentials = parseApiKeyCredentials(request.headers.authorization);
     if (!credentials) return false;
-    const key = await this.keys.verify(credentials.key, credentials.secret);
+    const key = await this.keys.authenticate(
+      credentials.key,
+      credentials.secret,
+      requestContext(request),
+      'header',
+    );
     if (!key) return false;
     const user = await this.users.findActive(key.userId);
     if (!user) return false;

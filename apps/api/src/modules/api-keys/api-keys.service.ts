@@ -3,8 +3,11 @@ import { timingSafeEqual } from 'node:crypto';
 import { TOKEN_PREFIXES, type Role, type Scope } from '@latchkey/contracts';
 import type { Acting } from '../../common/auth/acting.js';
 import { assertWithinCeiling, type Minter } from '../../common/auth/permission-ceiling.js';
+import type { RequestContext } from '../../common/auth/request-context.js';
 import { generateToken, hashToken, isWellFormedToken } from '../../common/crypto/token-format.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
+import { apiKeyKeys } from '../../common/limits/failure-keys.js';
+import { FailureLimiter } from '../../common/limits/failure-limiter.js';
 import type { CredentialCache } from '../../common/events/credential-cache.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 import { LastUsedBuffer } from '../../common/usage/last-used-buffer.js';
@@ -15,6 +18,12 @@ import type { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 
 export const API_KEY_TOPIC = 'api-key';
+
+/** Compared with the secret presented for an unknown key, so both paths do the same work. */
+const NO_SECRET_HASH = hashToken('lks_ no key has this secret');
+
+/** Where an API key + secret was presented, as failure audit events name it. */
+export type ApiKeyChannel = 'header' | 'sessions' | 'oauth_token' | 'revoke';
 
 /** What verifying a key needs, cached by its public half. */
 export interface LiveApiKey {
@@ -48,8 +57,11 @@ export class ApiKeysService implements OnModuleDestroy {
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(ChangeFeed) private readonly feed: ChangeFeed,
+    @Inject(FailureLimiter) private readonly limiter: FailureLimiter,
   ) {
-    this.live = feed.cache(API_KEY_TOPIC, { ttlMs: 60_000, maxEntries: 50_000 });
+    // Misses are kept too: an unknown key must cost what a known one does (key ids are random,
+    // so none is presented before it exists).
+    this.live = feed.cache(API_KEY_TOPIC, { ttlMs: 60_000, maxEntries: 50_000, cacheMisses: true });
     this.usage = new LastUsedBuffer('API keys', (uses) => this.keys.writeLastUsed(uses));
   }
 
@@ -140,12 +152,47 @@ export class ApiKeysService implements OnModuleDestroy {
     return true;
   }
 
-  /** The live key these are the key and secret of, or null; malformed ones cost no query. */
+  /**
+   * `verify` behind the failure limits of `channel`'s caller (429 when they are reached); a
+   * wrong secret for an existing key is audited for the key's owner.
+   */
+  async authenticate(
+    apiKey: string,
+    apiSecret: string,
+    context: RequestContext,
+    channel: ApiKeyChannel,
+  ): Promise<LiveApiKey | null> {
+    const checked = await this.limiter.attempt(
+      { keys: apiKeyKeys(apiKey, context.ip), context, kind: 'api_key' },
+      () => this.check(apiKey, apiSecret),
+      ({ matches }) => !matches,
+    );
+    if (checked.matches) return checked.found;
+    if (checked.found) await this.auditFailure(checked.found, context, channel);
+    return null;
+  }
+
+  /**
+   * The live key these are the key and secret of, or null; malformed ones cost no query. An
+   * unknown key and a known key with a wrong secret take the same path: a cached lookup and one
+   * hash comparison, so timing does not tell which keys exist.
+   */
   async verify(apiKey: string, apiSecret: string): Promise<LiveApiKey | null> {
-    if (!isWellFormedToken(apiSecret, TOKEN_PREFIXES.apiSecret)) return null;
-    const key = await this.findLive(apiKey);
-    if (!key) return null;
-    return timingSafeEqual(hashToken(apiSecret), key.secretHash) ? key : null;
+    const { found, matches } = await this.check(apiKey, apiSecret);
+    return matches ? found : null;
+  }
+
+  /** The key looked up (none for a malformed secret) and whether the secret is its own. */
+  private async check(
+    apiKey: string,
+    apiSecret: string,
+  ): Promise<{ found: null; matches: false } | { found: LiveApiKey; matches: boolean }> {
+    if (!isWellFormedToken(apiSecret, TOKEN_PREFIXES.apiSecret)) {
+      return { found: null, matches: false };
+    }
+    const found = await this.findLive(apiKey);
+    const matches = timingSafeEqual(hashToken(apiSecret), found?.secretHash ?? NO_SECRET_HASH);
+    return found ? { found, matches } : { found: null, matches: false };
   }
 
   /** A live key by its public half (from memory on the hot path). */
@@ -163,6 +210,18 @@ export class ApiKeysService implements OnModuleDestroy {
             secretVersion: found.secretVersion,
           }
         : null;
+    });
+  }
+
+  private async auditFailure(
+    key: LiveApiKey,
+    context: RequestContext,
+    channel: ApiKeyChannel,
+  ): Promise<void> {
+    await this.audit.record('credential.failed', {
+      subject: await this.users.findById(key.userId),
+      context,
+      details: { kind: 'api_key', id: key.id, apiKey: key.apiKey, channel },
     });
   }
 

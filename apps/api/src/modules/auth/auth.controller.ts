@@ -13,7 +13,7 @@ import {
   type PasswordLoginInput,
 } from '@latchkey/contracts';
 import { Public } from '../../common/auth/auth.decorators.js';
-import { requestContext, type RequestContext } from '../../common/auth/request-context.js';
+import { requestContext } from '../../common/auth/request-context.js';
 import { assertTrustedOrigin } from '../../common/auth/trusted-origin.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
 import { Problems } from '../../common/problem/problem.exception.js';
@@ -25,11 +25,11 @@ import { SessionsService } from '../sessions/sessions.service.js';
 import { InvalidJwt, JwtService } from '../signing-keys/jwt.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
-import { LoginThrottle } from './login-throttle.js';
+import { secondFactorKeys, tokenKeys } from '../../common/limits/failure-keys.js';
+import { FailureLimiter } from '../../common/limits/failure-limiter.js';
+import { DeviceTrust } from './device-trust.js';
+import { LoginFailures } from './login-failures.js';
 import { SessionIssuer } from './session-issuer.js';
-
-/** The failure key of the MFA step: logins cannot contain ':', so it never meets a login's. */
-const mfaThrottleKey = (userId: string) => `mfa:${userId}`;
 
 @ApiTags('Sessions')
 @Controller('auth')
@@ -41,7 +41,9 @@ export class AuthController {
     @Inject(SessionsService) private readonly sessions: SessionsService,
     @Inject(MfaService) private readonly mfa: MfaService,
     @Inject(JwtService) private readonly jwt: JwtService,
-    @Inject(LoginThrottle) private readonly throttle: LoginThrottle,
+    @Inject(FailureLimiter) private readonly limiter: FailureLimiter,
+    @Inject(DeviceTrust) private readonly devices: DeviceTrust,
+    @Inject(LoginFailures) private readonly failures: LoginFailures,
     @Inject(SessionIssuer) private readonly issuer: SessionIssuer,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -65,11 +67,12 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LoginResponse> {
     const context = requestContext(request);
-    this.throttle.assertAllowed(body.login, context.ip);
-    const user = await this.users.verifyPassword(body.login, body.password);
+    const user = await this.limiter.attempt(
+      { keys: this.devices.failureKeys(request, body.login), context, kind: 'password' },
+      () => this.users.verifyPassword(body.login, body.password),
+    );
     if (!user) {
-      this.throttle.recordFailure(body.login, context.ip);
-      await this.audit.record('login.failed', { context, details: { login: body.login } });
+      await this.failures.record(body.login, context, 'password');
       throw Problems.sessionRefused('The login or the password is wrong.');
     }
     if (user.totpEnabledAt) {
@@ -79,7 +82,7 @@ export class AuthController {
       });
       return { mfa_required: true, mfa_token: token, expires_in: this.config.AUTH_MFA_TOKEN_TTL };
     }
-    return this.startSession(reply, user, context, 'password');
+    return this.startSession(request, reply, user, 'password');
   }
 
   @Post('login/mfa')
@@ -103,12 +106,18 @@ export class AuthController {
         throw error;
       },
     );
-    this.throttle.assertAllowed(mfaThrottleKey(userId), context.ip);
     const active = await this.users.findActive(userId);
-    const factor = active ? await this.mfa.verify(userId, body.code) : null;
+    const factor = await this.limiter.attempt(
+      {
+        keys: secondFactorKeys(userId, context.ip),
+        context,
+        kind: 'mfa_code',
+        subject: active,
+      },
+      async () => (active ? this.mfa.verify(userId, body.code) : null),
+    );
     const user = factor ? await this.users.findById(userId) : null;
     if (!active || !factor || !user) {
-      this.throttle.recordFailure(mfaThrottleKey(userId), context.ip);
       await this.audit.record('login.failed', {
         subject: active,
         context,
@@ -116,7 +125,7 @@ export class AuthController {
       });
       throw Problems.sessionRefused('The code is wrong or was already used.');
     }
-    return this.startSession(reply, user, context, factor);
+    return this.startSession(request, reply, user, factor);
   }
 
   @Post('refresh')
@@ -137,7 +146,11 @@ export class AuthController {
     const context = requestContext(request);
     const token = request.cookies[REFRESH_COOKIE];
     const result = token
-      ? await this.sessions.refresh(token, context)
+      ? await this.limiter.attempt(
+          { keys: tokenKeys(context.ip), context, kind: 'refresh_token' },
+          () => this.sessions.refresh(token, context),
+          (outcome) => outcome.outcome === 'invalid',
+        )
       : { outcome: 'invalid' as const };
     if (result.outcome === 'issued') {
       const user = await this.users.findById(result.session.userId);
@@ -184,11 +197,12 @@ export class AuthController {
   }
 
   private async startSession(
+    request: FastifyRequest,
     reply: FastifyReply,
     user: UserEntity,
-    context: RequestContext,
     factor: string,
   ): Promise<AccessTokenResponse> {
+    const context = requestContext(request);
     const issued = await this.sessions.start(user.id, context);
     await this.audit.record('login.succeeded', {
       actor: user,
@@ -196,6 +210,7 @@ export class AuthController {
       context,
       details: { sessionId: issued.session.id, factor },
     });
+    this.devices.issue(request, reply, user.login);
     return this.issuer.respond(reply, user, issued);
   }
 }

@@ -10,7 +10,8 @@ import { AuthenticationGuard } from './authentication.guard.js';
 import { BasicAuthStrategy } from './basic.strategy.js';
 import { BearerJwtStrategy } from './bearer.strategy.js';
 import { JwtResolvers } from './jwt-resolvers.js';
-import { LoginThrottle } from './login-throttle.js';
+import { DeviceTrust } from './device-trust.js';
+import { LoginFailures } from './login-failures.js';
 import { SessionIssuer } from './session-issuer.js';
 import { SessionTokenResolver } from './session-token.resolver.js';
 
@@ -23,9 +24,10 @@ import { SessionTokenResolver } from './session-token.resolver.js';
     BasicAuthStrategy,
     BearerJwtStrategy,
     JwtResolvers,
-    LoginThrottle,
+    DeviceTrust,
+    LoginFailures,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [JwtResolvers, LoginThrottle],
+  exports: [JwtResolvers],
 })
 export class AuthModule {}

@@ -6,8 +6,11 @@ import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { principalFor, type Principal } from '../../common/auth/principal.js';
 import { isApiKeyId } from '../api-keys/api-key-credentials.js';
 import { UsersService } from '../users/users.service.js';
-import { LoginThrottle } from './login-throttle.js';
+import { requestContext } from '../../common/auth/request-context.js';
+import { untrustedLoginKeys } from '../../common/limits/failure-keys.js';
+import { FailureLimiter } from '../../common/limits/failure-limiter.js';
 import { parseBasicCredentials } from './basic-credentials.js';
+import { LoginFailures } from './login-failures.js';
 
 type Verified = (error: unknown, user?: Principal | false) => void;
 
@@ -41,7 +44,8 @@ export class BasicAuthStrategy extends PassportStrategy(Rfc7617BasicStrategy, 'b
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(UsersService) private readonly users: UsersService,
-    @Inject(LoginThrottle) private readonly throttle: LoginThrottle,
+    @Inject(FailureLimiter) private readonly limiter: FailureLimiter,
+    @Inject(LoginFailures) private readonly failures: LoginFailures,
   ) {
     super({ passReqToCallback: true, realm: 'latchkey' });
   }
@@ -50,10 +54,14 @@ export class BasicAuthStrategy extends PassportStrategy(Rfc7617BasicStrategy, 'b
     if (!this.config.AUTH_BASIC_PASSWORD_ENABLED) return false;
     // Basic lk_…:lks_… is an API key pair, which the api-key strategy checks: no login has it.
     if (isApiKeyId(login)) return false;
-    this.throttle.assertAllowed(login, req.ip);
-    const user = await this.users.verifyPassword(login, password);
+    // Scripts keep no device cookie: Basic is always an untrusted client (see README).
+    const context = requestContext(req);
+    const user = await this.limiter.attempt(
+      { keys: untrustedLoginKeys(login, context.ip), context, kind: 'password' },
+      () => this.users.verifyPassword(login, password),
+    );
     if (!user) {
-      this.throttle.recordFailure(login, req.ip);
+      await this.failures.record(login, context, 'basic');
       return false;
     }
     // A password alone is not enough for an account with a second factor.

@@ -15,6 +15,8 @@ import { InteractiveOnly, RequireScopes, Roles } from '../../common/auth/auth.de
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { requestContext } from '../../common/auth/request-context.js';
+import { secondFactorKeys } from '../../common/limits/failure-keys.js';
+import { FailureLimiter } from '../../common/limits/failure-limiter.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 import { UuidParamPipe } from '../../common/validation/uuid-param.pipe.js';
@@ -30,6 +32,7 @@ export class MfaController {
     @Inject(MfaService) private readonly mfa: MfaService,
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(FailureLimiter) private readonly limiter: FailureLimiter,
   ) {}
 
   @Post('auth/mfa/totp/setup')
@@ -54,11 +57,26 @@ export class MfaController {
     @Body(new ZodValidationPipe(totpEnableSchema)) body: TotpEnableInput,
     @Req() request: FastifyRequest,
   ): Promise<RecoveryCodes> {
-    const recoveryCodes = await this.mfa.enable(principal.user.id, body.code);
+    const context = requestContext(request);
+    const recoveryCodes = await this.limiter.attempt(
+      {
+        keys: secondFactorKeys(principal.user.id, context.ip),
+        context,
+        kind: 'totp_code',
+        subject: principal.user,
+      },
+      () => this.mfa.enable(principal.user.id, body.code),
+    );
+    if (!recoveryCodes) {
+      throw Problems.validation(
+        [{ field: 'code', message: 'The code is not valid' }],
+        'The code is not valid.',
+      );
+    }
     await this.audit.record('mfa.enabled', {
       actor: principal.user,
       subject: principal.user,
-      context: requestContext(request),
+      context,
     });
     return { recoveryCodes };
   }
@@ -74,11 +92,26 @@ export class MfaController {
     @Body(new ZodValidationPipe(totpDisableSchema)) body: TotpDisableInput,
     @Req() request: FastifyRequest,
   ): Promise<void> {
-    await this.mfa.disableWithPassword(principal.user.id, body.password);
+    const context = requestContext(request);
+    const disabled = await this.limiter.attempt(
+      {
+        keys: secondFactorKeys(principal.user.id, context.ip),
+        context,
+        kind: 'password',
+        subject: principal.user,
+      },
+      () => this.mfa.disableWithPassword(principal.user.id, body.password),
+    );
+    if (!disabled) {
+      throw Problems.validation(
+        [{ field: 'password', message: 'Password is not correct' }],
+        'The password is not correct.',
+      );
+    }
     await this.audit.record('mfa.disabled', {
       actor: principal.user,
       subject: principal.user,
-      context: requestContext(request),
+      context,
     });
   }
 

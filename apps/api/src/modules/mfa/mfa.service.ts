@@ -60,8 +60,11 @@ export class MfaService {
     return { secret, otpauthUri: totpFor(secret, login).toString() };
   }
 
-  /** Confirms the pending secret with a code from it; returns the recovery codes, shown once. */
-  async enable(userId: string, code: string): Promise<string[]> {
+  /**
+   * Confirms the pending secret with a code from it; returns the recovery codes, shown once, or
+   * null when the code is wrong.
+   */
+  async enable(userId: string, code: string): Promise<string[] | null> {
     const state = await this.mfa.findState(userId);
     if (!state?.pendingSecretSealed || state.enabledAt) {
       throw Problems.conflict(
@@ -69,12 +72,7 @@ export class MfaService {
       );
     }
     const step = this.matchingStep(this.box.open(state.pendingSecretSealed, 'totp-secret'), code);
-    if (step === null) {
-      throw Problems.validation(
-        [{ field: 'code', message: 'The code is not valid' }],
-        'The code is not valid.',
-      );
-    }
+    if (step === null) return null;
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
     const macs = codes.map((recovery) =>
       this.box.mac(normalizeRecoveryCode(recovery), 'recovery-code'),
@@ -86,14 +84,11 @@ export class MfaService {
     return codes;
   }
 
-  async disableWithPassword(userId: string, password: string): Promise<void> {
-    if (!(await this.users.checkPassword(userId, password))) {
-      throw Problems.validation(
-        [{ field: 'password', message: 'Password is not correct' }],
-        'The password is not correct.',
-      );
-    }
+  /** False when the password is wrong. */
+  async disableWithPassword(userId: string, password: string): Promise<boolean> {
+    if (!(await this.users.checkPassword(userId, password))) return false;
     if (!(await this.disable(userId))) throw Problems.conflict('TOTP is not enabled.');
+    return true;
   }
 
   /** Removes the enrolment (also the admin reset); false when there was none. */

@@ -13,6 +13,8 @@ import {
   type TokenResponse,
 } from '@latchkey/contracts';
 import { Public, RequireScopes } from '../../common/auth/auth.decorators.js';
+import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
+import type { Principal } from '../../common/auth/principal.js';
 import { requestContext } from '../../common/auth/request-context.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
@@ -45,7 +47,13 @@ export class OAuthController {
     @Body(new ZodValidationPipe(sessionExchangeSchema)) body: SessionExchangeInput,
     @Req() request: FastifyRequest,
   ): Promise<TokenResponse> {
-    return this.exchange.exchange(body.key, body.secret, undefined, request.ip);
+    return this.exchange.exchange(
+      body.key,
+      body.secret,
+      undefined,
+      requestContext(request),
+      'sessions',
+    );
   }
 
   @Post('oauth/token')
@@ -84,7 +92,13 @@ export class OAuthController {
       );
     }
     const { clientId, clientSecret } = client.credentials;
-    return this.exchange.exchange(clientId, clientSecret, scope, request.ip);
+    return this.exchange.exchange(
+      clientId,
+      clientSecret,
+      scope,
+      requestContext(request),
+      'oauth_token',
+    );
   }
 
   @Post('oauth/introspect')
@@ -100,10 +114,11 @@ export class OAuthController {
   @ApiBody({ schema: requestSchema(tokenRequestSchema) })
   @ApiResponse({ status: 200, schema: responseSchema(introspectionResponseSchema) })
   introspect(
+    @CurrentPrincipal() caller: Principal,
     @Body(new ZodValidationPipe(tokenRequestSchema)) body: TokenRequest,
     @Req() request: FastifyRequest,
   ): Promise<IntrospectionResponse> {
-    return this.inspector.introspect(body.token, request);
+    return this.inspector.introspect(body.token, request, caller);
   }
 
   @Post('oauth/revoke')

@@ -2,11 +2,12 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { effectiveScopes, isScope, type Scope, type TokenResponse } from '@latchkey/contracts';
 import type { Acting } from '../../common/auth/acting.js';
 import { assertWithinCeiling, type Grant } from '../../common/auth/permission-ceiling.js';
+import type { RequestContext } from '../../common/auth/request-context.js';
 import { principalFor, type Principal } from '../../common/auth/principal.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
 import type { CredentialCache } from '../../common/events/credential-cache.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { ApiKeysService, type ApiKeyChannel } from '../api-keys/api-keys.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { JwtResolvers } from '../auth/jwt-resolvers.js';
 import { JwtService, type VerifiedJwt } from '../signing-keys/jwt.service.js';
@@ -60,10 +61,11 @@ export class TokenExchangeService implements OnModuleInit {
     apiKey: string,
     apiSecret: string,
     scope: string | undefined,
-    ip: string | null,
+    context: RequestContext,
+    channel: ApiKeyChannel,
   ): Promise<TokenResponse> {
     if (!this.config.AUTH_API_KEY_ENABLED) throw oauthError('invalid_client', WRONG_CLIENT);
-    const key = await this.keys.verify(apiKey, apiSecret);
+    const key = await this.keys.authenticate(apiKey, apiSecret, context, channel);
     const user = key ? await this.users.findActive(key.userId) : null;
     if (!key || !user) throw oauthError('invalid_client', WRONG_CLIENT);
     // The key + secret mint the token: it may do at most what the key may, narrowed by `scope`.
@@ -84,7 +86,7 @@ export class TokenExchangeService implements OnModuleInit {
       expiresIn,
       claims: { ...claims },
     });
-    this.keys.touch(key.id, ip);
+    this.keys.touch(key.id, context.ip);
     return {
       access_token: token,
       token_type: 'Bearer',

@@ -3,6 +3,9 @@ import type { FastifyRequest } from 'fastify';
 import { TOKEN_PREFIXES, type IntrospectionResponse } from '@latchkey/contracts';
 import type { Acting } from '../../common/auth/acting.js';
 import { principalFor, type Principal } from '../../common/auth/principal.js';
+import { requestContext } from '../../common/auth/request-context.js';
+import { introspectionKeys } from '../../common/limits/failure-keys.js';
+import { FailureLimiter } from '../../common/limits/failure-limiter.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { splitKeyAndSecret } from '../api-keys/api-key-credentials.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
@@ -24,6 +27,9 @@ interface Inspected {
 
 const INACTIVE: IntrospectionResponse = { active: false };
 
+/** Signed tokens cannot be guessed: an inactive JWT (expired, say) is no failed guess. */
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
 /**
  * Introspection (RFC 7662) and revocation (RFC 7009) of every token Latchkey issues: JWTs of
  * each kind, opaque lkt_ tokens, and API key pairs written `key:secret`.
@@ -40,11 +46,29 @@ export class TokenInspectorService {
     @Inject(TokenExchangeService) private readonly exchange: TokenExchangeService,
     @Inject(SessionsService) private readonly sessions: SessionsService,
     @Inject(UsersService) private readonly users: UsersService,
+    @Inject(FailureLimiter) private readonly limiter: FailureLimiter,
   ) {}
 
-  /** `{active: true, …}` exactly when the token would authenticate a request now. */
-  async introspect(token: string, request: FastifyRequest): Promise<IntrospectionResponse> {
-    const found = await this.inspect(token, request);
+  /**
+   * `{active: true, …}` exactly when the token would authenticate a request now. Inactive answers
+   * for tokens that could be guessed (anything but a JWT) count as the caller's failures.
+   */
+  async introspect(
+    token: string,
+    request: FastifyRequest,
+    caller: Principal,
+  ): Promise<IntrospectionResponse> {
+    const context = requestContext(request);
+    const found = await this.limiter.attempt(
+      {
+        keys: introspectionKeys(caller.credentialId ?? caller.user.id, context.ip),
+        context,
+        kind: 'introspection',
+        subject: caller.user,
+      },
+      () => this.inspect(token, request),
+      (inspected) => !inspected && !JWT_SHAPE.test(token),
+    );
     if (!found) return INACTIVE;
     const { principal, iat, exp, clientId } = found;
     return {
@@ -68,7 +92,9 @@ export class TokenInspectorService {
     if (token.startsWith(TOKEN_PREFIXES.opaque)) return this.opaque.revoke({ token }, acting);
     const pair = splitKeyAndSecret(token);
     if (pair) {
-      const key = await this.keys.verify(pair.key, pair.secret);
+      const key = acting.context
+        ? await this.keys.authenticate(pair.key, pair.secret, acting.context, 'revoke')
+        : await this.keys.verify(pair.key, pair.secret);
       return key ? this.keys.revoke(key.id, acting) : false;
     }
     const verified = await this.verifiedJwt(token);

@@ -2,7 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../../common/auth/principal.js';
+import { requestContext } from '../../common/auth/request-context.js';
 import { RequestStrategy } from '../../common/auth/request-strategy.js';
+import { tokenKeys } from '../../common/limits/failure-keys.js';
+import { FailureLimiter } from '../../common/limits/failure-limiter.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { authTokenOfUri, pickOpaqueToken } from './opaque-token-credentials.js';
 import { OpaqueTokensService } from './opaque-tokens.service.js';
@@ -16,6 +19,7 @@ export class OpaqueTokenStrategy extends PassportStrategy(RequestStrategy, 'opaq
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(OpaqueTokensService) private readonly tokens: OpaqueTokensService,
+    @Inject(FailureLimiter) private readonly limiter: FailureLimiter,
   ) {
     super();
   }
@@ -31,7 +35,11 @@ export class OpaqueTokenStrategy extends PassportStrategy(RequestStrategy, 'opaq
       this.config.AUTH_QUERY_TOKEN_ENABLED,
     );
     if (!token) return false;
-    const resolved = await this.tokens.resolve(token, request.ip);
+    const context = requestContext(request);
+    const resolved = await this.limiter.attempt(
+      { keys: tokenKeys(context.ip), context, kind: 'opaque_token' },
+      () => this.tokens.resolve(token, context.ip),
+    );
     return resolved?.principal ?? false;
   }
 
