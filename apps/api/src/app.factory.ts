@@ -3,7 +3,10 @@ import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { API_PREFIX, UNPREFIXED_PATHS } from './common/auth/route-catalog.js';
+import { createRootLogger, StartupQuietLogger } from './common/logging/logger.js';
+import { logRequest } from './common/logging/request-log.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
 import { serveSpa } from './common/spa/serve-spa.js';
 import type { AppConfig } from './config/config.js';
@@ -12,6 +15,8 @@ import { AppModule } from './app.module.js';
 export interface CreateAppOptions {
   config: AppConfig;
   databaseUrl: string;
+  /** Where log lines go (tests read them); stdout when absent. */
+  logDestination?: DestinationStream;
 }
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -20,6 +25,7 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 export async function createApp({
   config,
   databaseUrl,
+  logDestination,
 }: CreateAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     // Fastify also takes a hop count, which its type leaves out.
@@ -27,14 +33,15 @@ export async function createApp({
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
   });
+  const logger = createRootLogger(config.LOG_LEVEL, logDestination);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register({ config, databaseUrl }),
+    AppModule.register({ config, databaseUrl, logger }),
     adapter,
     {
       bufferLogs: true,
     },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(new StartupQuietLogger(app.get(Logger)));
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_PATHS });
   app.enableCors({
     origin: [new URL(config.PUBLIC_URL).origin, ...config.CORS_ORIGINS],
@@ -57,6 +64,10 @@ export async function createApp({
   });
 
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', (request, reply, done) => {
+    logRequest(logger, request, reply);
+    done();
+  });
   if (config.HTTPS_REDIRECT) {
     const publicUrl = new URL(config.PUBLIC_URL);
     fastify.addHook('onRequest', async (request, reply) => {
