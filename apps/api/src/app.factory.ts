@@ -8,6 +8,7 @@ import { API_PREFIX, UNPREFIXED_PATHS } from './common/auth/route-catalog.js';
 import { createRootLogger, StartupQuietLogger } from './common/logging/logger.js';
 import { logRequest } from './common/logging/request-log.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
+import { noStoreByDefault } from './common/http/no-store.js';
 import { refuseUnstorableInput } from './common/validation/storable-text.js';
 import { serveSpa } from './common/spa/serve-spa.js';
 import type { AppConfig } from './config/config.js';
@@ -66,6 +67,7 @@ export async function createApp({
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('preValidation', refuseUnstorableInput);
+  fastify.addHook('onSend', noStoreByDefault);
   fastify.addHook('onResponse', (request, reply, done) => {
     logRequest(logger, request, reply);
     done();
