@@ -1,14 +1,19 @@
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { API_PREFIX, UNPREFIXED_PATHS } from './common/auth/route-catalog.js';
 import { createRootLogger, StartupQuietLogger } from './common/logging/logger.js';
 import { logRequest } from './common/logging/request-log.js';
+import { clientErrorHandler } from './common/problem/client-errors.js';
+import { sendProblem } from './common/problem/problem-details.filter.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
 import { noStoreByDefault } from './common/http/no-store.js';
+import { refuseRepeatedCredentialHeaders } from './common/http/single-credential-header.js';
 import { refuseUnstorableInput } from './common/validation/storable-text.js';
 import { serveSpa } from './common/spa/serve-spa.js';
 import type { AppConfig } from './config/config.js';
@@ -34,6 +39,10 @@ export async function createApp({
     trustProxy: config.TRUST_PROXY as boolean | string[],
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    // Errors Node and Fastify raise themselves are problem+json too, and never quote the URL.
+    clientErrorHandler,
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(reply, error, config, new NestLogger('Problem')),
   });
   const logger = createRootLogger(config.LOG_LEVEL, logDestination);
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -73,12 +82,19 @@ export async function createApp({
     done();
   });
   if (config.HTTPS_REDIRECT) {
+    if (config.TRUST_PROXY === false)
+      logger.warn(
+        'HTTPS_REDIRECT is on while TRUST_PROXY is not set: behind a proxy that ends TLS, every request looks like plain HTTP and is redirected again, in a loop. Set TRUST_PROXY to the proxy (true, a hop count or its addresses).',
+      );
     const publicUrl = new URL(config.PUBLIC_URL);
     fastify.addHook('onRequest', async (request, reply) => {
       if (request.protocol === 'https' || ['/healthz', '/readyz'].includes(request.url)) return;
-      await reply.redirect(`https://${publicUrl.host}${request.url}`, 301);
+      // 308 keeps the method and body of a POST; 301 is what GET and HEAD clients know best.
+      const status = request.method === 'GET' || request.method === 'HEAD' ? 301 : 308;
+      await reply.redirect(`https://${publicUrl.host}${request.url}`, status);
     });
   }
+  fastify.addHook('onRequest', refuseRepeatedCredentialHeaders);
   setupOpenApi(app, config);
   await serveSpa(app);
   await app.init();
