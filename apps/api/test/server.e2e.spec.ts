@@ -76,5 +76,6 @@ describe('the server process (npm start)', () => {
       expect(code).toBe(1);
       expect(output).toContain(`${name}:`);
     }
-  });
+    // Two processes start in turn: under load each can take well over ten seconds.
+  }, 90_000);
 });
