@@ -2,11 +2,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { CryptoModule } from './common/crypto/crypto.module.js';
 import { EventsModule } from './common/events/events.module.js';
 import { LimitsModule } from './common/limits/limits.module.js';
-import { loggerOptions } from './common/logging/logger-options.js';
+import { loggerModuleParams } from './common/logging/logger.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.js';
@@ -23,16 +24,17 @@ import { UsersModule } from './modules/users/users.module.js';
 export interface AppModuleOptions {
   config: AppConfig;
   databaseUrl: string;
+  logger: Logger;
 }
 
 @Module({})
 export class AppModule {
-  static register({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+  static register({ config, databaseUrl, logger }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config)),
+        LoggerModule.forRoot(loggerModuleParams(logger)),
         TypeOrmModule.forRoot({
           ...dataSourceOptions({ url: databaseUrl, poolSize: config.DATABASE_POOL_SIZE }),
           // Migrations run before the app starts (see main.ts); never synchronize.

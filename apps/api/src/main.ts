@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config.js';
 import { runMigrations } from './database/data-source.js';
+import { takeOverShutdownSignals } from './database/embedded-postgres.js';
 import { openDatabase } from './database/open-database.js';
 import { createApp } from './app.factory.js';
 
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     await database.embedded?.stop();
     process.exit(0);
   };
+  takeOverShutdownSignals();
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 

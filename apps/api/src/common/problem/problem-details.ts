@@ -51,7 +51,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return candidate.driverError !== undefined && isDatabaseUnavailable(candidate.driverError);
 }
 
-function problem(status: number, code: ErrorCode, detail: string): Problem {
+export function problem(status: number, code: ErrorCode, detail: string): Problem {
   return { type: `urn:latchkey:problem:${code}`, title: TITLES[code], status, detail, code };
 }
 
@@ -95,7 +95,33 @@ function httpStatusOf(error: unknown): number | undefined {
   return typeof candidate?.statusCode === 'number' ? candidate.statusCode : undefined;
 }
 
+/**
+ * What Fastify and Node refuse by themselves, in words of our own: their messages quote the URL
+ * or the body (a JSON syntax error shows the text around it), which can hold a secret.
+ */
+const FRAMEWORK_MESSAGES: Record<number, string> = {
+  400: 'The request is not valid: check its URL, headers and body.',
+  404: 'There is nothing here.',
+  408: 'The request took too long to arrive.',
+  413: 'The request body is too large.',
+  414: 'The URL is too long.',
+  415: 'This content type is not accepted: send application/json or application/x-www-form-urlencoded.',
+  431: 'The request headers are too large.',
+};
+
+const FRAMEWORK_CODE_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The body is not valid JSON.',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is empty although its content type is JSON.',
+  FST_ERR_BAD_URL: 'The URL is not valid: it holds a malformed percent-encoding.',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path segment of the URL is too long.',
+};
+
 function clientMessage(error: unknown, status: number): string {
-  if (status === 404) return 'There is nothing here.';
-  return error instanceof Error && error.message ? error.message : 'The request is not valid.';
+  // Our own exceptions say what they mean; nothing else is quoted.
+  if (error instanceof HttpException && status !== 404) return error.message;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && FRAMEWORK_CODE_MESSAGES[code])
+    return FRAMEWORK_CODE_MESSAGES[code];
+  if (error instanceof SyntaxError) return 'The body is not valid JSON.';
+  return FRAMEWORK_MESSAGES[status] ?? 'The request is not valid.';
 }

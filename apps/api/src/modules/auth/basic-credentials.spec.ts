@@ -32,6 +32,8 @@ describe('parseBasicCredentials', () => {
     ['an empty login', `Basic ${encode(':secret')}`],
     ['no credentials', 'Basic'],
     ['characters outside base64', 'Basic a$b'],
+    ['a NUL in the login', `Basic ${encode('ali\u0000ce:x')}`],
+    ['a NUL in the password', `Basic ${encode('alice:x\u0000')}`],
   ])('finds nothing in %s', (_, header) => {
     expect(parseBasicCredentials(header)).toBeNull();
   });

@@ -1,0 +1,89 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+
+/** Query parameters whose name (never their value) a log line may show. */
+const NAMED_QUERY_PARAMETERS = new Set([
+  'q',
+  'page',
+  'pageSize',
+  'state',
+  'userId',
+  'type',
+  'before',
+  'limit',
+  'scope',
+  'auth_token',
+]);
+
+const PATH_MAX = 512;
+const USER_AGENT_MAX = 256;
+const REDACTED = '[redacted]';
+
+/** What a request log line holds: this allow-list and nothing else (SPEC "Conventions"). */
+export interface RequestLogLine {
+  reqId: string;
+  method: string;
+  route: string | undefined;
+  path: string;
+  status: number;
+  durationMs: number;
+  userId: string | undefined;
+  credential: string | undefined;
+  ip: string;
+  userAgent: string | undefined;
+}
+
+function decodedName(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The URL as logged: the path, then every query value replaced. A parameter's name is shown
+ * only when it decodes to one of the API's own names, so a token sent as a name is not written
+ * either, however it is percent-encoded.
+ */
+export function loggedPath(url: string): string {
+  const mark = url.indexOf('?');
+  const path = mark < 0 ? url : url.slice(0, mark);
+  const shown = path.length > PATH_MAX ? `${path.slice(0, PATH_MAX)}…` : path;
+  if (mark < 0) return shown;
+  const pairs = url
+    .slice(mark + 1)
+    .split('&')
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const name = decodedName(pair.split('=', 1)[0] ?? '');
+      return name !== undefined && NAMED_QUERY_PARAMETERS.has(name)
+        ? `${name}=${REDACTED}`
+        : REDACTED;
+    });
+  return `${shown}?${pairs.join('&')}`;
+}
+
+export function requestLogLine(request: FastifyRequest, reply: FastifyReply): RequestLogLine {
+  const userAgent = request.headers['user-agent'];
+  return {
+    reqId: request.id,
+    method: request.method,
+    route: request.routeOptions?.url,
+    path: loggedPath(request.url),
+    status: reply.statusCode,
+    durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    userId: request.principal?.user.id,
+    credential: request.principal?.method,
+    ip: request.ip,
+    userAgent: typeof userAgent === 'string' ? userAgent.slice(0, USER_AGENT_MAX) : undefined,
+  };
+}
+
+/** One line per request, written when the response is sent; never a copy of the headers. */
+export function logRequest(logger: Logger, request: FastifyRequest, reply: FastifyReply): void {
+  const status = reply.statusCode;
+  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  logger[level](requestLogLine(request, reply), 'request completed');
+}
