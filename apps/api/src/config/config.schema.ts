@@ -123,6 +123,14 @@ export const CONFIG_VARIABLES = {
     default: 'info',
     description: 'Log level of the structured (JSON) logs.',
   },
+  CLOCK_OFFSET_MS: {
+    schema: z.coerce
+      .number({ error: 'expected a whole number of milliseconds' })
+      .int('expected a whole number of milliseconds'),
+    default: '0',
+    description:
+      'Testing and fault drills only (npm run chaos): shifts the clock this instance issues and checks tokens and TOTP codes by, in milliseconds (negative: behind). Leave 0 in production.',
+  },
   JWT_SECRET: {
     schema: z.string().min(16, 'must be at least 16 characters'),
     sensitive: true,
