@@ -46,6 +46,10 @@ const SKEWS = [
 ];
 /** JWT leeway of the server (CLOCK_TOLERANCE_SECONDS). */
 const LEEWAY_MS = 5_000;
+/** DATABASE_QUERY_TIMEOUT of the servers (the default). */
+const QUERY_TIMEOUT_MS = 10_000;
+/** Heartbeat interval + timeout of the change feed, with a margin. */
+const FREEZE_DETECTION_MS = 4_000;
 /** AUTH_REFRESH_REUSE_GRACE of the servers (the default). */
 const GRACE_S = 10;
 
@@ -295,6 +299,55 @@ async function postgresStopped(ctx) {
     'no session or opaque token row written during the outage',
     `sessions ${before[0].sessions} -> ${counts[0].sessions}, opaque ${before[0].opaque} -> ${counts[0].opaque}`,
     before[0].sessions === counts[0].sessions && before[0].opaque === counts[0].opaque,
+  );
+}
+
+async function postgresFrozen(ctx) {
+  const scenario = 'PostgreSQL frozen (SIGSTOP)';
+  log(`\n${scenario}...`);
+  const { a, db, creds } = ctx;
+  for (const headers of Object.values(creds.headers)) await verify(a, headers);
+  await db.freeze();
+  let answers;
+  try {
+    // No FIN, no error: the change feed's heartbeat must notice, and queries must time out.
+    await sleep(FREEZE_DETECTION_MS);
+    answers = await Promise.all(
+      Object.entries(creds.headers).map(async ([kind, headers]) => ({
+        kind,
+        res: await verify(a, headers).catch((error) => ({ status: 0, ms: NaN, error })),
+      })),
+    );
+    const [ready, live] = await Promise.all([
+      call(a, 'GET', '/readyz'),
+      call(a, 'GET', '/healthz'),
+    ]);
+    check(
+      scenario,
+      '/readyz 503, /healthz 200',
+      `${ready.status}, ${live.status}`,
+      ready.status === 503 && live.status === 200,
+    );
+  } finally {
+    await db.thaw();
+  }
+  for (const { kind, res } of answers) {
+    check(
+      scenario,
+      `${kind}: 503 within the query timeout, never from the cache`,
+      `${res.status} after ${(res.ms / 1000).toFixed(1)} s`,
+      res.status === 503 && res.ms < QUERY_TIMEOUT_MS + 5_000,
+    );
+  }
+  const recovered = await waitUntil(
+    async () => (await verify(a, creds.headers.PAT)).status === 200,
+    RECOVERY_TIMEOUT_MS,
+  );
+  check(
+    scenario,
+    'recovers by itself once thawed',
+    recovered === null ? 'no' : `after ${recovered.toFixed(1)} s`,
+    recovered !== null,
   );
 }
 
@@ -651,6 +704,7 @@ async function run(ctx) {
 
   await baselineLoad(ctx);
   await postgresStopped(ctx);
+  await postgresFrozen(ctx);
   await concurrentRefreshAcrossInstances(ctx);
   await sigkillUnderLoad(ctx);
   await poolExhausted(ctx);
@@ -704,6 +758,7 @@ async function main() {
 
   const cleanup = async () => {
     await Promise.all([ctx.a.stop('SIGKILL'), ctx.b.stop('SIGKILL')]);
+    await db.thaw().catch(() => undefined);
     await db.stop().catch(() => undefined);
     await rm(root, { recursive: true, force: true });
   };

@@ -2,7 +2,7 @@
 // again at the same URL, `node dist/main.js` instances on it, HTTP helpers and a bounded load loop.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -49,6 +49,32 @@ export class Database {
     const handle = this.handle;
     this.handle = null;
     await handle?.stop();
+  }
+
+  /** The postmaster and its backends: every process of this cluster. */
+  async processes() {
+    const pidFile = await readFile(join(this.dir, 'pg', 'postmaster.pid'), 'utf8');
+    const postmaster = Number(pidFile.split('\n')[0]);
+    const children = [];
+    for (const entry of await readdir('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+      // Fields after the command name (which may hold spaces): state, ppid, ...
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === postmaster) children.push(Number(entry));
+    }
+    return [postmaster, ...children];
+  }
+
+  /** SIGSTOP every process of the cluster: connections stay open, nothing answers. */
+  async freeze() {
+    this.frozen = await this.processes();
+    for (const pid of this.frozen) process.kill(pid, 'SIGSTOP');
+  }
+
+  async thaw() {
+    for (const pid of this.frozen ?? []) process.kill(pid, 'SIGCONT');
+    this.frozen = null;
   }
 
   get running() {

@@ -112,6 +112,12 @@ export const CONFIG_VARIABLES = {
     default: '10',
     description: 'Maximum number of PostgreSQL connections per instance.',
   },
+  DATABASE_QUERY_TIMEOUT: {
+    schema: duration,
+    default: '10s',
+    description:
+      'Longest wait for the answer to one PostgreSQL query before the request fails with 503: a frozen or unreachable database must not hold requests forever. Migrations are not limited.',
+  },
   DATA_DIR: {
     schema: z.string().min(1),
     default: '.data',
