@@ -686,8 +686,6 @@ async function clockSkew(ctx) {
       totpAccepted ? mfa.status === 200 : mfa.status >= 400 && mfa.status < 500,
     );
   }
-  await b.stop();
-  await b.start();
 }
 
 // ---------------------------------------------------------------------------------------------
