@@ -188,8 +188,10 @@ function asvsRows(repoRoot, suite, checks, attack) {
     const states = files.map((file) => verdicts.get(file) ?? 'not run');
     const chaosChecks = extra.chaos ? checks.filter((c) => c.scenario.startsWith(extra.chaos)) : [];
     let verdict;
+    const failedFiles = files.filter((_, i) => states[i] === 'failed');
     if (missing.length > 0) verdict = `fail (missing ${missing.join(', ')})`;
-    else if (states.includes('failed') || chaosChecks.some((c) => !c.pass)) verdict = 'fail';
+    else if (failedFiles.length > 0) verdict = `fail (${failedFiles.join(', ')} failed)`;
+    else if (chaosChecks.some((c) => !c.pass)) verdict = 'fail (drill)';
     else if (extra.attack && attack && (attack.accepted > 0 || attack.secretsInLogs > 0))
       verdict = 'fail';
     else if (states.includes('not run')) verdict = 'not measured';
