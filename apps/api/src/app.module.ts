@@ -36,7 +36,11 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerModuleParams(logger)),
         TypeOrmModule.forRoot({
-          ...dataSourceOptions({ url: databaseUrl, poolSize: config.DATABASE_POOL_SIZE }),
+          ...dataSourceOptions({
+            url: databaseUrl,
+            poolSize: config.DATABASE_POOL_SIZE,
+            queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT * 1000,
+          }),
           // Migrations run before the app starts (see main.ts); never synchronize.
           migrationsRun: false,
         }),

@@ -113,6 +113,12 @@ export const CONFIG_VARIABLES = {
     default: '10',
     description: 'Maximum number of PostgreSQL connections per instance.',
   },
+  DATABASE_QUERY_TIMEOUT: {
+    schema: duration,
+    default: '10s',
+    description:
+      'Longest wait for the answer to one PostgreSQL query before the request fails with 503: a frozen or unreachable database must not hold requests forever. Migrations are not limited.',
+  },
   DATA_DIR: {
     schema: z.string().min(1),
     default: '.data',
@@ -123,6 +129,14 @@ export const CONFIG_VARIABLES = {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     default: 'info',
     description: 'Log level of the structured (JSON) logs.',
+  },
+  CLOCK_OFFSET_MS: {
+    schema: z.coerce
+      .number({ error: 'expected a whole number of milliseconds' })
+      .int('expected a whole number of milliseconds'),
+    default: '0',
+    description:
+      'Testing and fault drills only (npm run chaos): shifts the clock this instance issues and checks tokens and TOTP codes by, in milliseconds (negative: behind). Leave 0 in production.',
   },
   JWT_SECRET: {
     schema: z.string().min(16, 'must be at least 16 characters'),

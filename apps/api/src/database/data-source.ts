@@ -23,10 +23,16 @@ export const ENTITIES = [
 export interface DatabaseSettings {
   url: string;
   poolSize: number;
+  /** Client-side limit on one query's answer; unset (migrations): none. */
+  queryTimeoutMs?: number;
 }
 
 /** One definition of the connection, for the server, the CLI and the tests. */
-export function dataSourceOptions({ url, poolSize }: DatabaseSettings): DataSourceOptions {
+export function dataSourceOptions({
+  url,
+  poolSize,
+  queryTimeoutMs,
+}: DatabaseSettings): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -40,6 +46,8 @@ export function dataSourceOptions({ url, poolSize }: DatabaseSettings): DataSour
       max: poolSize,
       // A request must fail fast with 503 when the database is away, not hang.
       connectionTimeoutMillis: 3000,
+      // A database that stops answering (frozen, partitioned) sends no error: give up on our side.
+      ...(queryTimeoutMs ? { query_timeout: queryTimeoutMs } : {}),
       application_name: 'latchkey',
     },
   };

@@ -19,6 +19,8 @@ export interface EmbeddedPostgresOptions {
   /** Throwaway clusters (tests) are deleted when stopped. */
   persistent: boolean;
   log: (message: string) => void;
+  /** Loopback port; unset: a free one. A fixed port lets a stopped cluster come back at the same URL. */
+  port?: number;
 }
 
 const SUPERUSER = 'postgres';
@@ -37,7 +39,7 @@ export async function startEmbeddedPostgres(
   if (runsAsRoot) await handClusterToPostgresUser(options.dir, clusterDir);
 
   const password = await readOrCreatePassword(join(options.dir, 'pg-password'));
-  const port = await findFreePort();
+  const port = options.port ?? (await findFreePort());
   const postgres = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,

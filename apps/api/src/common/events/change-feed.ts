@@ -12,6 +12,12 @@ import { CredentialCache, type CacheOptions } from './credential-cache.js';
 /** The PostgreSQL channel every instance listens on. */
 export const CHANGE_CHANNEL = 'latchkey_changes';
 const RECONNECT_DELAY_MS = 1000;
+/**
+ * A database that freezes or drops off the network sends no error and no FIN: the channel is
+ * pinged this often, and counts as lost when an answer takes longer than the timeout.
+ */
+const HEARTBEAT_INTERVAL_MS = 1000;
+const HEARTBEAT_TIMEOUT_MS = 2000;
 
 /** A change that makes cached state stale: `key` '*' means every key of the topic. */
 export interface Change {
@@ -29,6 +35,7 @@ interface Subscriber {
  * Tells every running instance (this one included) that something changed, through PostgreSQL
  * LISTEN/NOTIFY. Caches built on it are bypassed while the channel is down and emptied when it
  * drops and when it returns, so a missed notification never leaves a revoked credential alive.
+ * A heartbeat notices a channel that went silent without closing.
  */
 @Injectable()
 export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
@@ -38,6 +45,7 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
   private listening = false;
   private closed = false;
   private retry: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
@@ -53,6 +61,7 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
+    this.stopHeartbeat();
     const client = this.client;
     // Forgotten first, so its 'end' event is a shutdown, not a lost channel to recover from.
     this.client = null;
@@ -109,6 +118,7 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
       this.client = client;
       this.resetAll();
       this.listening = true;
+      this.startHeartbeat(client);
     } catch (error) {
       this.logger.warn(`change feed unavailable, caches bypassed: ${(error as Error).message}`);
       await client.end().catch(() => undefined);
@@ -120,11 +130,35 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
     if (this.client !== client) return;
     this.client = null;
     this.listening = false;
+    this.stopHeartbeat();
     this.resetAll();
     if (this.closed) return;
     this.logger.warn('change feed lost, caches bypassed until it is back');
     void client.end().catch(() => undefined);
     this.scheduleReconnect();
+  }
+
+  private startHeartbeat(client: pg.Client): void {
+    this.stopHeartbeat();
+    let waiting = false;
+    this.heartbeat = setInterval(() => {
+      if (waiting || this.client !== client) return;
+      waiting = true;
+      const silent = setTimeout(() => this.lost(client), HEARTBEAT_TIMEOUT_MS);
+      client
+        .query('SELECT 1')
+        .catch(() => this.lost(client))
+        .finally(() => {
+          clearTimeout(silent);
+          waiting = false;
+        });
+    }, HEARTBEAT_INTERVAL_MS);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 
   private scheduleReconnect(): void {

@@ -6,6 +6,7 @@ import {
   scopesForRoles,
   type AccessTokenResponse,
 } from '@latchkey/contracts';
+import { Clock } from '../../common/clock/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import type { IssuedSession } from '../sessions/sessions.service.js';
 import { JwtService } from '../signing-keys/jwt.service.js';
@@ -18,6 +19,7 @@ export class SessionIssuer {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(JwtService) private readonly jwt: JwtService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async respond(
@@ -34,7 +36,7 @@ export class SessionIssuer {
         scope: scopesForRoles(user.roles).join(' '),
       },
     });
-    const maxAge = Math.max(0, Math.ceil((refreshExpiresAt.getTime() - Date.now()) / 1000));
+    const maxAge = Math.max(0, Math.ceil((refreshExpiresAt.getTime() - this.clock.now()) / 1000));
     reply.setCookie(REFRESH_COOKIE, refreshToken, {
       path: REFRESH_COOKIE_PATH,
       httpOnly: true,

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import type { TotpSetup } from '@latchkey/contracts';
+import { Clock } from '../../common/clock/clock.js';
 import { SecretBox } from '../../common/crypto/secret-box.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 import { UsersService } from '../users/users.service.js';
@@ -49,6 +50,7 @@ export class MfaService {
     @Inject(MfaRepository) private readonly mfa: MfaRepository,
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(SecretBox) private readonly box: SecretBox,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async setup(userId: string, login: string): Promise<TotpSetup> {
@@ -113,7 +115,7 @@ export class MfaService {
 
   /** The time step the code belongs to, within the window; null when it matches none. */
   private matchingStep(secretBase32: string, code: string): number | null {
-    const now = Date.now();
+    const now = this.clock.now();
     const delta = totpFor(secretBase32).validate({
       token: code.trim(),
       timestamp: now,

@@ -8,6 +8,7 @@ import { ChangeFeed } from '../../common/events/change-feed.js';
 import type { CredentialCache } from '../../common/events/credential-cache.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 import { LastUsedBuffer } from '../../common/usage/last-used-buffer.js';
+import { Clock } from '../../common/clock/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AuditService } from '../audit/audit.service.js';
 import { UsersService } from '../users/users.service.js';
@@ -44,6 +45,7 @@ export class OpaqueTokensService implements OnModuleDestroy {
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(ChangeFeed) private readonly feed: ChangeFeed,
+    @Inject(Clock) private readonly clock: Clock,
   ) {
     this.live = feed.cache(OPAQUE_TOKEN_TOPIC, { ttlMs: 60_000, maxEntries: 100_000 });
     this.usage = new LastUsedBuffer('opaque tokens', (uses) => this.tokens.writeLastUsed(uses));
@@ -72,7 +74,7 @@ export class OpaqueTokensService implements OnModuleDestroy {
     const id = await this.tokens.insert({
       userId: user.id,
       tokenHash: hashToken(token),
-      expiresAt: new Date(Date.now() + expiresIn * 1000),
+      expiresAt: new Date(this.clock.now() + expiresIn * 1000),
     });
     await this.audit.record('token.created', {
       ...acting,
@@ -100,7 +102,7 @@ export class OpaqueTokensService implements OnModuleDestroy {
           }
         : null;
     });
-    if (!live || live.expiresAt <= Date.now()) return null;
+    if (!live || live.expiresAt <= this.clock.now()) return null;
     const user = await this.users.findActive(live.userId);
     if (!user) return null;
     if (ip !== null) this.usage.touch(live.id, ip);

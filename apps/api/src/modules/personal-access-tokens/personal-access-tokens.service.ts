@@ -8,6 +8,7 @@ import {
   type Minter,
 } from '../../common/auth/permission-ceiling.js';
 import { principalFor, type Principal, type PrincipalUser } from '../../common/auth/principal.js';
+import { Clock } from '../../common/clock/clock.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
 import type { CredentialCache } from '../../common/events/credential-cache.js';
 import { Problems } from '../../common/problem/problem.exception.js';
@@ -60,6 +61,7 @@ export class PersonalAccessTokensService implements OnModuleInit, OnModuleDestro
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(ChangeFeed) private readonly feed: ChangeFeed,
+    @Inject(Clock) private readonly clock: Clock,
   ) {
     this.live = feed.cache(PERSONAL_TOKEN_TOPIC, { ttlMs: 60_000, maxEntries: 50_000 });
     this.usage = new LastUsedBuffer('personal access tokens', (uses) =>
@@ -95,7 +97,7 @@ export class PersonalAccessTokensService implements OnModuleInit, OnModuleDestro
     assertWithinCeiling(minterOf(principal), principal.user, { requested: input.scopes });
     const expiresAt = this.checkedExpiry(input.expiresAt);
     const expiresIn =
-      expiresAt === null ? null : Math.ceil((expiresAt.getTime() - Date.now()) / 1000);
+      expiresAt === null ? null : Math.ceil((expiresAt.getTime() - this.clock.now()) / 1000);
     const signed = await this.sign(principal.user.id, 'personalAccessToken', expiresIn);
     const entity = await this.tokens.insert({
       userId: principal.user.id,
@@ -219,7 +221,7 @@ export class PersonalAccessTokensService implements OnModuleInit, OnModuleDestro
       return found ? toLiveToken(found) : null;
     });
     if (!token || token.kind !== kind || token.userId !== jwt.sub) return null;
-    if (token.expiresAt !== null && token.expiresAt <= Date.now()) return null;
+    if (token.expiresAt !== null && token.expiresAt <= this.clock.now()) return null;
     const user = await this.users.findActive(token.userId);
     if (!user) return null;
     this.usage.touch(token.id, request.ip);
@@ -247,8 +249,8 @@ export class PersonalAccessTokensService implements OnModuleInit, OnModuleDestro
       return null;
     }
     const date = new Date(expiresAt);
-    if (date.getTime() <= Date.now()) throw refuse('expiresAt must be in the future');
-    if (maxDays !== undefined && date.getTime() > Date.now() + maxDays * DAY_MS) {
+    if (date.getTime() <= this.clock.now()) throw refuse('expiresAt must be in the future');
+    if (maxDays !== undefined && date.getTime() > this.clock.now() + maxDays * DAY_MS) {
       throw refuse(`expiresAt may be at most ${maxDays} days from now`);
     }
     return date;

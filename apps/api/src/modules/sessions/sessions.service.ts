@@ -6,6 +6,7 @@ import { SecretBox } from '../../common/crypto/secret-box.js';
 import { formatToken, hashToken, isWellFormedToken } from '../../common/crypto/token-format.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
 import type { CredentialCache } from '../../common/events/credential-cache.js';
+import { Clock } from '../../common/clock/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import type { SessionEntity } from './session.entity.js';
 import { SessionsRepository, type RevokeReason } from './sessions.repository.js';
@@ -47,6 +48,7 @@ export class SessionsService {
     @Inject(SessionsRepository) private readonly sessions: SessionsRepository,
     @Inject(SecretBox) private readonly box: SecretBox,
     @Inject(ChangeFeed) private readonly feed: ChangeFeed,
+    @Inject(Clock) private readonly clock: Clock,
   ) {
     this.live = feed.cache(SESSION_TOPIC, { ttlMs: 60_000, maxEntries: 50_000 });
   }
@@ -108,7 +110,7 @@ export class SessionsService {
       if (!session || session.revokedAt !== null) return null;
       return { userId: session.userId, expiresAt: session.expiresAt.getTime() };
     });
-    return live !== null && live.userId === userId && live.expiresAt > Date.now();
+    return live !== null && live.userId === userId && live.expiresAt > this.clock.now();
   }
 
   listActive(userId: string): Promise<SessionEntity[]> {

@@ -7,12 +7,11 @@ import {
   type JWTPayload,
   type JWTHeaderParameters,
 } from 'jose';
+import { CLOCK_TOLERANCE_SECONDS, Clock } from '../../common/clock/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { JWT_KINDS, type JwtKind } from './jwt-kinds.js';
 import { SigningKeysService } from './signing-keys.service.js';
 
-/** Leeway for clocks that drift apart, in seconds. */
-const CLOCK_TOLERANCE_SECONDS = 5;
 /** `exp` of the tokens that never expire: every JWT carries one all the same. */
 const NEVER_EXPIRES_SECONDS = 100 * 365 * 86400;
 /** Header parameters that would let the token choose its own key: never honoured. */
@@ -41,13 +40,15 @@ export class InvalidJwt extends Error {}
 /**
  * Signs and verifies every JWT Latchkey issues. Verification pins the algorithm, the issuer, the
  * audience and the kind (typ), takes the key only from Latchkey's own set by kid, and allows
- * five seconds of clock skew.
+ * five seconds of clock skew either way: a token that expired or was issued (by the issuer's
+ * clock) further from now than that is refused.
  */
 @Injectable()
 export class JwtService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SigningKeysService) private readonly keys: SigningKeysService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   get issuer(): string {
@@ -59,7 +60,7 @@ export class JwtService {
     { subject, expiresIn, claims = {}, jti = randomUUID() }: SignOptions,
   ): Promise<{ token: string; jti: string; expiresAt: Date | null }> {
     const { kid, alg, key } = this.keys.signingKey();
-    const now = Math.floor(Date.now() / 1000);
+    const now = this.clock.nowSeconds();
     const exp = now + (expiresIn ?? NEVER_EXPIRES_SECONDS);
     const header: JWTHeaderParameters = { alg, typ: JWT_KINDS[kind] };
     if (kid) header.kid = kid;
@@ -94,9 +95,15 @@ export class JwtService {
           audience: this.audience(kind),
           typ: JWT_KINDS[kind],
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          currentDate: this.clock.date(),
           requiredClaims: REQUIRED_CLAIMS,
         },
       );
+      // jose checks iat only with maxTokenAge; a token from the future means clocks (or the
+      // issuer) are off by more than the leeway, so it is refused like an expired one.
+      if ((payload.iat as number) > this.clock.nowSeconds() + CLOCK_TOLERANCE_SECONDS) {
+        throw new InvalidJwt('The token was issued in the future');
+      }
       return {
         sub: payload.sub as string,
         jti: payload.jti as string,
