@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { API_PREFIX, UNPREFIXED_PATHS } from './common/auth/route-catalog.js';
+import { originsOf } from './common/net/loopback.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
 import { serveSpa } from './common/spa/serve-spa.js';
 import type { AppConfig } from './config/config.js';
@@ -37,7 +38,7 @@ export async function createApp({
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_PATHS });
   app.enableCors({
-    origin: [new URL(config.PUBLIC_URL).origin, ...config.CORS_ORIGINS],
+    origin: [...originsOf(config.PUBLIC_URL), ...config.CORS_ORIGINS],
     credentials: true,
     exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
   });

@@ -94,9 +94,12 @@ export const CONFIG_VARIABLES = {
     description: 'Answer plain-HTTP requests with 301 to the same path on the HTTPS PUBLIC_URL.',
   },
   COOKIE_SECURE: {
-    schema: booleanFlag,
-    default: 'true',
-    description: 'Mark cookies Secure. Browsers still accept Secure cookies on http://localhost.',
+    schema: z.union([z.literal('auto'), booleanFlag], {
+      error: 'expected auto, true or false',
+    }),
+    default: 'auto',
+    description:
+      'Mark the refresh cookie Secure. auto: Secure unless PUBLIC_URL is plain http on a host other than a loopback name (browsers accept Secure cookies on http://localhost).',
   },
   DATABASE_URL: {
     schema: z.url({
