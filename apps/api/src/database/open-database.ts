@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config/config.js';
 import { StartupError } from '../common/startup/startup-error.js';
-import type { EmbeddedDatabase } from './embedded-postgres.js';
+import type { EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres.js';
 
 export interface OpenDatabase {
   url: string;
@@ -33,7 +33,9 @@ export async function openDatabase(
  * external database leaves its packages out (and embedded-postgres, once loaded, takes over
  * SIGINT and SIGTERM).
  */
-async function loadEmbeddedPostgres(): Promise<typeof import('./embedded-postgres.js')> {
+async function loadEmbeddedPostgres(): Promise<{
+  startEmbeddedPostgres: typeof startEmbeddedPostgres;
+}> {
   const binaries = `@embedded-postgres/${process.platform}-${process.arch}`;
   try {
     await import(binaries);
