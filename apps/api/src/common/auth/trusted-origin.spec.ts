@@ -76,12 +76,13 @@ describe('TrustedOrigins', () => {
 
   it('refuses a request without Origin or Referer, or with one that is not a URL, and logs nothing', () => {
     const origins = new TrustedOrigins('http://localhost:3000', []);
-    for (const headers of [
+    const cases: Record<string, string>[] = [
       {},
       { origin: 'null' },
       { origin: 'lkt_not-a-url' },
       { referer: '::' },
-    ]) {
+    ];
+    for (const headers of cases) {
       expect(refusal(origins, headers)).toBe(
         'This endpoint answers only pages of this site (Origin or Referer).',
       );
