@@ -22,7 +22,7 @@ export async function openDatabase(
     persistent: true,
     log: (line) => {
       if (config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace')
-        process.stdout.write(`[postgres] ${line}`);
+        process.stderr.write(`[postgres] ${line}`);
     },
   });
   return { url: embedded.url, embedded };
