@@ -50,10 +50,13 @@ describe('the OpenAPI document, for client generators', () => {
     const result = await lint(served);
     expect({ code: result.code, output: result.output }).toMatchObject({ code: 0 });
 
-    const broken = structuredClone(document);
-    broken.paths['/api/v1/users'].get.responses['200'].content['application/json'].schema = {
-      $ref: '#/components/schemas/NoSuchSchema',
-    };
+    // A dangling $ref, as a document that names a schema it does not define would have.
+    const broken = JSON.parse(
+      JSON.stringify(document).replace(
+        '"#/components/schemas/User"',
+        '"#/components/schemas/NoSuchSchema"',
+      ),
+    );
     await writeFile(served, JSON.stringify(broken));
     expect((await lint(served)).code).not.toBe(0);
   }, 60_000);

@@ -119,7 +119,7 @@ export const CONFIG_VARIABLES = {
     schema: z.string().min(1),
     default: '.data',
     description:
-      'Directory for local state: the embedded PostgreSQL cluster. Works when the server runs as root too.',
+      'Directory for local state: the embedded PostgreSQL cluster and, unless ENCRYPTION_KEY is set, the master key (encryption.key); keep it with the database. Works when the server runs as root too.',
   },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
