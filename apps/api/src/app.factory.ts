@@ -11,6 +11,7 @@ import { createRootLogger, StartupQuietLogger } from './common/logging/logger.js
 import { logRequest } from './common/logging/request-log.js';
 import { clientErrorHandler } from './common/problem/client-errors.js';
 import { sendProblem } from './common/problem/problem-details.filter.js';
+import { originsOf } from './common/net/loopback.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
 import { noStoreByDefault } from './common/http/no-store.js';
 import { refuseRepeatedCredentialHeaders } from './common/http/single-credential-header.js';
@@ -55,7 +56,7 @@ export async function createApp({
   app.useLogger(new StartupQuietLogger(app.get(Logger)));
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_PATHS });
   app.enableCors({
-    origin: [new URL(config.PUBLIC_URL).origin, ...config.CORS_ORIGINS],
+    origin: [...originsOf(config.PUBLIC_URL), ...config.CORS_ORIGINS],
     credentials: true,
     exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
   });

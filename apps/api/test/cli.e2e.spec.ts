@@ -130,6 +130,44 @@ describe('the CLI (npm run cli)', () => {
     expect(missing.stderr).toContain('--login is required');
   }, 60_000);
 
+  it('prints one JSON object and nothing else on stdout with --json, through npm run -s cli', async () => {
+    const child = spawn(
+      'npm',
+      [
+        'run',
+        '-s',
+        'cli',
+        '--',
+        'create-user',
+        '--json',
+        '--login',
+        'json-user',
+        '--email',
+        'json-user@example.test',
+      ],
+      {
+        cwd: join(import.meta.dirname, '../../..'),
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += String(chunk)));
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect({ code, stderr }).toMatchObject({ code: 0 });
+    expect(stdout.endsWith('\n')).toBe(true);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    const created = JSON.parse(stdout) as Record<string, unknown>;
+    expect(Object.keys(created).sort()).toEqual(['id', 'login', 'password', 'roles']);
+    expect(created).toMatchObject({ login: 'json-user', roles: ['user'] });
+    const me = await http.get('/api/v1/users/me', {
+      basic: ['json-user', created.password as string],
+    });
+    expect(me.body).toMatchObject({ id: created.id, login: 'json-user' });
+  }, 120_000);
+
   it('creates an API key, rotates its secret and revokes it, reaching the running server at once', async () => {
     const created = await cli(
       env,

@@ -27,17 +27,18 @@ export class CommandFailed extends Error {}
 
 export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
+/** What a command made, printed once on stdout (as `name: value` lines, or one JSON object). */
+export type CommandResult = Record<string, string | string[]>;
+
+/** Result fields that hold a secret: the text output says it is shown only once. */
+export const SECRET_FIELDS: ReadonlySet<string> = new Set(['password', 'apiSecret']);
+
 export interface Command {
   usage: string;
   description: string;
   options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
-  /** Prints its result with `print`; secrets appear there once and nowhere else. */
-  run(
-    app: INestApplicationContext,
-    values: Values,
-    positionals: string[],
-    print: (line: string) => void,
-  ): Promise<void>;
+  /** Its result is the only place its secrets appear. */
+  run(app: INestApplicationContext, values: Values, positionals: string[]): Promise<CommandResult>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -90,7 +91,7 @@ function userCommand(roles: Role[] | null): Command {
       password: { type: 'string' },
       ...(roles ? {} : { role: { type: 'string', multiple: true } }),
     },
-    async run(app, values, _positionals, print) {
+    async run(app, values) {
       const chosenRoles = roles ?? (values.role as string[] | undefined) ?? ['user'];
       const unknown = chosenRoles.filter((role) => !(ROLES as readonly string[]).includes(role));
       if (unknown.length > 0) throw new UsageError(`unknown role ${unknown.join(', ')}`);
@@ -108,10 +109,12 @@ function userCommand(roles: Role[] | null): Command {
         subject: user,
         details: { via: 'cli', roles: user.roles },
       });
-      print(`id:       ${user.id}`);
-      print(`login:    ${user.login}`);
-      print(`roles:    ${user.roles.join(', ')}`);
-      if (!given) print(`password: ${password}   (shown only once)`);
+      return {
+        id: user.id,
+        login: user.login,
+        roles: user.roles,
+        ...(given ? {} : { password }),
+      };
     },
   };
 }
@@ -124,31 +127,32 @@ export const COMMANDS: Record<string, Command> = {
     description:
       "Create an API key + secret for a user; the secret is printed once. Scopes default to all the user's roles allow.",
     options: { user: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'string' } },
-    async run(app, values, _positionals, print) {
+    async run(app, values) {
       const owner = await findUser(app, required(values, 'user'));
       const scopes = scopesFrom(values, scopesForRoles(owner.roles));
       const { entity, apiSecret } = await app
         .get(ApiKeysService)
         .create(owner, { name: optional(values, 'name') ?? 'cli', scopes }, OPERATOR, CLI_ACTING);
-      print(`id:        ${entity.id}`);
-      print(`user:      ${owner.login}`);
-      print(`scopes:    ${entity.scopes.join(' ')}`);
-      print(`apiKey:    ${entity.apiKey}`);
-      print(`apiSecret: ${apiSecret}   (shown only once)`);
+      return {
+        id: entity.id,
+        user: owner.login,
+        scopes: entity.scopes,
+        apiKey: entity.apiKey,
+        apiSecret,
+      };
     },
   },
   'rotate-api-secret': {
     usage: '<api-key-id | lk_… key>',
     description: 'Give an API key a new secret, printed once; the old one stops working at once.',
     options: {},
-    async run(app, _values, positionals, print) {
+    async run(app, _values, positionals) {
       const which = onePositional(positionals, 'API key id or lk_ key');
       const keys = app.get(ApiKeysService);
       const id = which.startsWith(TOKEN_PREFIXES.apiKey) ? (await keys.findLive(which))?.id : which;
       if (!id || !UUID.test(id)) throw new CommandFailed(`no live API key is "${which}"`);
       const { apiKey, apiSecret } = await keys.rotateSecret(id.toLowerCase(), OPERATOR, CLI_ACTING);
-      print(`apiKey:    ${apiKey}`);
-      print(`apiSecret: ${apiSecret}   (shown only once)`);
+      return { apiKey, apiSecret };
     },
   },
   'revoke-token': {
@@ -156,12 +160,13 @@ export const COMMANDS: Record<string, Command> = {
     description:
       'Revoke a personal access token, account token, opaque token or API key, by id or by value (a JWT, lkt_…, lk_… or lk_…:lks_…).',
     options: {},
-    async run(app, _values, positionals, print) {
+    async run(app, _values, positionals) {
       const which = onePositional(positionals, 'id or token');
       if (!(await revoke(app, which))) {
         throw new CommandFailed('nothing live has this id or value; nothing was revoked');
       }
-      print('revoked');
+      // Never echo a token value back: it is a secret.
+      return { revoked: UUID.test(which) ? which.toLowerCase() : 'the given token' };
     },
   },
   'rotate-signing-keys': {
@@ -169,7 +174,7 @@ export const COMMANDS: Record<string, Command> = {
     description:
       'Start signing JWTs with a new key; the old key stays published while tokens it signed live.',
     options: {},
-    async run(app, _values, _positionals, print) {
+    async run(app) {
       const keys = app.get(SigningKeysService);
       if (keys.symmetric) {
         throw new CommandFailed(
@@ -180,7 +185,7 @@ export const COMMANDS: Record<string, Command> = {
       await app.get(AuditService).record('signing_key.rotated', {
         details: { kid: key.kid, via: 'cli' },
       });
-      print(`kid: ${key.kid}`);
+      return { kid: key.kid };
     },
   },
 };

@@ -8,7 +8,13 @@ import { runMigrations } from '../database/data-source.js';
 import { openDatabase, type OpenDatabase } from '../database/open-database.js';
 import { createRootLogger } from '../common/logging/logger.js';
 import { ProblemException } from '../common/problem/problem.exception.js';
-import { COMMANDS, UsageError, type Command } from './commands.js';
+import {
+  COMMANDS,
+  SECRET_FIELDS,
+  UsageError,
+  type Command,
+  type CommandResult,
+} from './commands.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -18,19 +24,33 @@ function usage(): string {
     ([name, command]) => `  ${name.padEnd(20)} ${command.description}`,
   );
   return [
-    'Usage: npm run cli -- <command> [options]',
+    'Usage: npm run -s cli -- <command> [options] [--json]',
     '',
     'Commands:',
     ...lines,
     '',
-    'Run `npm run cli -- <command> --help` for its options. The CLI reads the same configuration',
-    '(environment, .env) and database as the server: DATABASE_URL, or the embedded PostgreSQL in',
-    'DATA_DIR (stop a server that uses the same DATA_DIR first).',
+    'Run `npm run -s cli -- <command> --help` for its options. The result goes to stdout as',
+    '`name: value` lines, or as one JSON object with --json; everything else goes to stderr.',
+    'The CLI reads the same configuration (environment, .env) and database as the server:',
+    'DATABASE_URL, or the embedded PostgreSQL in DATA_DIR (stop a server that uses it first).',
   ].join('\n');
 }
 
 function commandUsage(name: string, command: Command): string {
-  return `Usage: npm run cli -- ${name} ${command.usage}\n\n${command.description}`;
+  return `Usage: npm run -s cli -- ${name} ${command.usage} [--json]\n\n${command.description}`;
+}
+
+/** `name: value` lines aligned on the values, secrets marked as shown once; or one JSON line. */
+function render(result: CommandResult, json: boolean): string {
+  if (json) return JSON.stringify(result);
+  const width = Math.max(...Object.keys(result).map((name) => name.length)) + 2;
+  return Object.entries(result)
+    .map(([name, value]) => {
+      const text = Array.isArray(value) ? value.join(', ') : value;
+      const note = SECRET_FIELDS.has(name) ? '   (shown only once)' : '';
+      return `${`${name}:`.padEnd(width)}${text}${note}`;
+    })
+    .join('\n');
 }
 
 /** Why the command failed, in words: problem details and their field errors. */
@@ -57,7 +77,11 @@ async function run(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({
       args: rest,
-      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      options: {
+        ...command.options,
+        help: { type: 'boolean', short: 'h' },
+        json: { type: 'boolean' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -85,7 +109,12 @@ async function run(argv: string[]): Promise<number> {
       { logger: ['error'] },
     );
     try {
-      await command.run(app, parsed.values, parsed.positionals, out);
+      out(
+        render(
+          await command.run(app, parsed.values, parsed.positionals),
+          parsed.values.json === true,
+        ),
+      );
     } finally {
       await app.close();
     }

@@ -95,9 +95,12 @@ export const CONFIG_VARIABLES = {
       'Answer plain-HTTP requests with 301 (308 for methods other than GET and HEAD) to the same path on the HTTPS PUBLIC_URL. Behind a proxy that ends TLS, set TRUST_PROXY too, or requests loop.',
   },
   COOKIE_SECURE: {
-    schema: booleanFlag,
-    default: 'true',
-    description: 'Mark cookies Secure. Browsers still accept Secure cookies on http://localhost.',
+    schema: z.union([z.literal('auto'), booleanFlag], {
+      error: 'expected auto, true or false',
+    }),
+    default: 'auto',
+    description:
+      'Mark the refresh cookie Secure. auto: Secure unless PUBLIC_URL is plain http on a host other than a loopback name (browsers accept Secure cookies on http://localhost).',
   },
   DATABASE_URL: {
     schema: z.url({
@@ -123,7 +126,7 @@ export const CONFIG_VARIABLES = {
     schema: z.string().min(1),
     default: '.data',
     description:
-      'Directory for local state: the embedded PostgreSQL cluster. Works when the server runs as root too.',
+      'Directory for local state: the embedded PostgreSQL cluster and, unless ENCRYPTION_KEY is set, the master key (encryption.key); keep it with the database. Works when the server runs as root too.',
   },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

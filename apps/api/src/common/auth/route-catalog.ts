@@ -16,6 +16,9 @@ export interface RouteAuth {
   roles: Role[];
   scopes: Scope[];
   interactiveOnly: boolean;
+  /** The controller class and method name that serve it. */
+  controller: Type;
+  handler: string;
 }
 
 function joinPath(...parts: string[]): string {
@@ -63,6 +66,8 @@ export function listRoutes(app: INestApplication): RouteAuth[] {
           roles: metadata<Role[]>(REQUIRED_ROLES, handler, controller) ?? [],
           scopes: metadata<Scope[]>(REQUIRED_SCOPES, handler, controller) ?? [],
           interactiveOnly: metadata<boolean>(INTERACTIVE_ONLY, handler, controller) ?? false,
+          controller,
+          handler: name,
         });
       }
     }

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { StartupError } from '../startup/startup-error.js';
 
 /** What a derived key is for: one key per purpose, so no ciphertext or MAC is valid for another. */
 export type KeyPurpose =
@@ -75,5 +76,31 @@ export function loadMasterKey(encryptionKey: string | undefined, dataDir: string
     writeFileSync(path, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
     chmodSync(path, 0o600);
   }
-  return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+  const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+  if (key.length < 32) {
+    throw new StartupError(
+      `DATA_DIR/encryption.key (${path}) does not hold a key (32 random bytes, base64). Put the original file back, or set ENCRYPTION_KEY to the key this database was created with.`,
+    );
+  }
+  return key;
+}
+
+/**
+ * The master key could not open what it sealed: the key is not the one the database was created
+ * with (a replaced DATA_DIR/encryption.key, a changed ENCRYPTION_KEY, another instance's key).
+ */
+export function masterKeyMismatch(
+  config: { ENCRYPTION_KEY?: string; DATA_DIR: string },
+  sealed: string,
+  cause: unknown,
+): StartupError {
+  const source = config.ENCRYPTION_KEY
+    ? 'ENCRYPTION_KEY is'
+    : `DATA_DIR/encryption.key (${join(config.DATA_DIR, 'encryption.key')}) holds`;
+  return new StartupError(
+    `The ${sealed} stored in the database cannot be decrypted: ${source} another key than the one this database was created with. ` +
+      'Set ENCRYPTION_KEY to the original key or put the original encryption.key back in DATA_DIR; ' +
+      'or start on a new database (another DATABASE_URL, or an empty DATA_DIR).',
+    { cause },
+  );
 }

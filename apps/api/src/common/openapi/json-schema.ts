@@ -1,16 +1,56 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
+import * as contracts from '@latchkey/contracts';
 
-/** A zod contract as the JSON Schema (2020-12, as OpenAPI 3.1 uses) of a request or a response. */
-export function requestSchema(schema: z.ZodType): Record<string, unknown> {
-  return withoutDialect(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }));
+type JsonSchema = Record<string, unknown>;
+
+/** The JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod contract, as read or as written. */
+export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  delete json.$schema;
+  return json;
 }
 
-export function responseSchema(schema: z.ZodType): Record<string, unknown> {
-  return withoutDialect(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }));
+const isZodSchema = (value: unknown): value is z.ZodType =>
+  typeof value === 'object' && value !== null && '_zod' in value;
+
+/** Each exported contract schema's component name: `userSchema` is `User`. */
+const CONTRACT_NAMES = new Map<z.ZodType, string>(
+  Object.entries(contracts)
+    .filter(([name, value]) => name.endsWith('Schema') && isZodSchema(value))
+    .map(([name, value]) => {
+      const base = name.slice(0, -'Schema'.length);
+      return [value as z.ZodType, base.charAt(0).toUpperCase() + base.slice(1)];
+    }),
+);
+
+/** Named schemas met so far, for `components.schemas`. */
+const COMPONENTS = new Map<string, JsonSchema>();
+
+/**
+ * A contract schema as a `$ref` to a named component (client generators make one type of it);
+ * a schema that is not exported by the contracts stays inline. A request schema that reads
+ * differently from how it is written (defaults, transforms) gets its own `…Input` name.
+ */
+function named(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const json = jsonSchemaOf(schema, io);
+  const base = CONTRACT_NAMES.get(schema);
+  if (!base) return json;
+  const same = io === 'output' || isDeepStrictEqual(json, jsonSchemaOf(schema, 'output'));
+  const name = same ? base : `${base}Input`;
+  COMPONENTS.set(name, json);
+  return { $ref: `#/components/schemas/${name}` };
 }
 
-function withoutDialect(schema: Record<string, unknown>): Record<string, unknown> {
-  const copy = { ...schema };
-  delete copy.$schema;
-  return copy;
+export function requestSchema(schema: z.ZodType): JsonSchema {
+  return named(schema, 'input');
+}
+
+export function responseSchema(schema: z.ZodType): JsonSchema {
+  return named(schema, 'output');
+}
+
+/** Every contract schema an operation named, by component name. */
+export function contractComponents(): Record<string, JsonSchema> {
+  return Object.fromEntries([...COMPONENTS].sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -12,7 +12,7 @@ export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
 
 /** Parses a body, query or parameter with a zod schema from @latchkey/contracts: 400 listing the fields. */
 export class ZodValidationPipe<T extends z.ZodType> implements PipeTransform<unknown, z.output<T>> {
-  constructor(private readonly schema: T) {}
+  constructor(readonly schema: T) {}
 
   transform(value: unknown): z.output<T> {
     const result = this.schema.safeParse(value ?? {});

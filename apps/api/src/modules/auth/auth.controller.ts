@@ -14,7 +14,7 @@ import {
 } from '@latchkey/contracts';
 import { Public } from '../../common/auth/auth.decorators.js';
 import { requestContext } from '../../common/auth/request-context.js';
-import { assertTrustedOrigin } from '../../common/auth/trusted-origin.js';
+import { TrustedOrigins } from '../../common/auth/trusted-origin.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
@@ -34,7 +34,7 @@ import { SessionIssuer } from './session-issuer.js';
 @ApiTags('Sessions')
 @Controller('auth')
 export class AuthController {
-  private readonly trustedOrigins: string[];
+  private readonly trustedOrigins: TrustedOrigins;
 
   constructor(
     @Inject(UsersService) private readonly users: UsersService,
@@ -48,7 +48,7 @@ export class AuthController {
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.trustedOrigins = [new URL(this.config.PUBLIC_URL).origin, ...this.config.CORS_ORIGINS];
+    this.trustedOrigins = new TrustedOrigins(this.config.PUBLIC_URL, this.config.CORS_ORIGINS);
   }
 
   @Post('login')
@@ -142,7 +142,7 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AccessTokenResponse> {
-    assertTrustedOrigin(request, this.trustedOrigins);
+    this.trustedOrigins.assert(request);
     const context = requestContext(request);
     const token = request.cookies[REFRESH_COOKIE];
     const result = token
@@ -181,7 +181,7 @@ export class AuthController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    assertTrustedOrigin(request, this.trustedOrigins);
+    this.trustedOrigins.assert(request);
     const token = request.cookies[REFRESH_COOKIE];
     const session = token ? await this.sessions.logout(token) : null;
     if (session) {

@@ -10,7 +10,7 @@ import {
 import type { JWK } from 'jose';
 import type { SigningKey } from '@latchkey/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { SecretBox } from '../../common/crypto/secret-box.js';
+import { SecretBox, masterKeyMismatch } from '../../common/crypto/secret-box.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
 import type { SigningKeyEntity } from './signing-key.entity.js';
 import { SigningKeysRepository } from './signing-keys.repository.js';
@@ -146,6 +146,14 @@ export class SigningKeysService implements OnModuleInit {
     };
   }
 
+  private openPrivateKey(entity: SigningKeyEntity): string {
+    try {
+      return this.box.open(entity.privateKeySealed, 'signing-key');
+    } catch (error) {
+      throw masterKeyMismatch(this.config, 'signing key', error);
+    }
+  }
+
   private async reload(): Promise<void> {
     this.lastReload = Date.now();
     const published = await this.keys.findPublished();
@@ -154,7 +162,7 @@ export class SigningKeysService implements OnModuleInit {
     this.active = {
       kid: activeEntity.kid,
       alg: activeEntity.alg,
-      key: createPrivateKey(this.box.open(activeEntity.privateKeySealed, 'signing-key')),
+      key: createPrivateKey(this.openPrivateKey(activeEntity)),
     };
     this.verification = new Map(
       published.map((entity: SigningKeyEntity) => [
