@@ -14,8 +14,10 @@ export type RawConfig = { [K in WithDefault]: Parsed<K> } & {
 };
 
 /** The validated configuration: the only view of the environment the rest of the code gets. */
-export type AppConfig = Omit<RawConfig, 'PUBLIC_URL' | 'DATA_DIR'> & {
+export type AppConfig = Omit<RawConfig, 'PUBLIC_URL' | 'DATA_DIR' | 'WEBAUTHN_RP_ID'> & {
   PUBLIC_URL: string;
+  /** Defaults to the host of PUBLIC_URL, which it always is or is a parent domain of. */
+  WEBAUTHN_RP_ID: string;
   /** Absolute path. */
   DATA_DIR: string;
 };
@@ -51,11 +53,20 @@ export function parseConfig(
   if (problems.length > 0) throw new ConfigError(problems);
   const raw = values as RawConfig;
   const dataDir = isAbsolute(raw.DATA_DIR) ? raw.DATA_DIR : resolve(cwd, raw.DATA_DIR);
-  return {
-    ...raw,
-    PUBLIC_URL: raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`,
-    DATA_DIR: dataDir,
-  };
+  const publicUrl = raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`;
+  const publicHost = new URL(publicUrl).hostname;
+  const rpId = raw.WEBAUTHN_RP_ID ?? publicHost;
+  if (!isRegistrableSuffix(rpId, publicHost)) {
+    throw new ConfigError([
+      `WEBAUTHN_RP_ID: "${rpId}" is neither the host of PUBLIC_URL (${publicHost}) nor a parent domain of it. ${CONFIG_VARIABLES.WEBAUTHN_RP_ID.description}`,
+    ]);
+  }
+  return { ...raw, PUBLIC_URL: publicUrl, DATA_DIR: dataDir, WEBAUTHN_RP_ID: rpId };
+}
+
+/** WebAuthn's rule: the RP ID is the origin's host or a suffix of it at a label boundary. */
+function isRegistrableSuffix(rpId: string, host: string): boolean {
+  return host === rpId || host.endsWith(`.${rpId}`);
 }
 
 /** process.env over the `.env` file of the working directory, validated. */

@@ -5,6 +5,7 @@ import { BasicStrategy as PassportBasicStrategy } from 'passport-http';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { principalFor, type Principal } from '../../common/auth/principal.js';
 import { isApiKeyId } from '../api-keys/api-key-credentials.js';
+import { PasskeysService } from '../passkeys/passkeys.service.js';
 import { UsersService } from '../users/users.service.js';
 import { LoginThrottle } from './login-throttle.js';
 import { parseBasicCredentials } from './basic-credentials.js';
@@ -42,6 +43,7 @@ export class BasicAuthStrategy extends PassportStrategy(Rfc7617BasicStrategy, 'b
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(LoginThrottle) private readonly throttle: LoginThrottle,
+    @Inject(PasskeysService) private readonly passkeys: PasskeysService,
   ) {
     super({ passReqToCallback: true, realm: 'latchkey' });
   }
@@ -56,8 +58,8 @@ export class BasicAuthStrategy extends PassportStrategy(Rfc7617BasicStrategy, 'b
       this.throttle.recordFailure(login, req.ip);
       return false;
     }
-    // A password alone is not enough for an account with a second factor.
-    if (user.totpEnabledAt) return false;
+    // A password alone is not enough for an account with a second factor (TOTP or a passkey).
+    if (user.totpEnabledAt || (await this.passkeys.hasPasskeys(user.id))) return false;
     return principalFor(user, 'basic');
   }
 }
