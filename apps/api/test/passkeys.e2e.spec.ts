@@ -463,5 +463,13 @@ describe('passkeys (WebAuthn)', () => {
       expect([400, 401]).toContain(res.status);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
     }
+    const nulLogin = await t.http.post('/api/v1/auth/login/passkey-options', {
+      body: { login: 'admin\u0000' },
+    });
+    expect(nulLogin.status).toBe(400);
+    const browser = new BrowserSession(t);
+    await browser.login(await createUser(t));
+    const nulName = await register(t, browser, new SoftAuthenticator(ORIGIN, RP_ID), 'a\u0000b');
+    expect(nulName.status).toBe(400);
   });
 });

@@ -7,12 +7,16 @@ const base64url = (max: number) =>
     .max(max)
     .regex(/^[A-Za-z0-9_-]*={0,2}$/, 'expected a base64url string');
 
+/** PostgreSQL text cannot hold NUL: refused here, as a 400, rather than by the database. */
+const withoutNul = (value: string) => !value.includes('\u0000');
+
 export const PASSKEY_NAME_MAX_LENGTH = 64;
 export const passkeyNameSchema = z
   .string()
   .trim()
   .min(1, 'Name is required')
-  .max(PASSKEY_NAME_MAX_LENGTH, `Name is at most ${PASSKEY_NAME_MAX_LENGTH} characters`);
+  .max(PASSKEY_NAME_MAX_LENGTH, `Name is at most ${PASSKEY_NAME_MAX_LENGTH} characters`)
+  .refine(withoutNul, 'Name may not contain NUL characters');
 
 const AUTHENTICATOR_TRANSPORTS = [
   'ble',
@@ -112,7 +116,13 @@ export const passkeyListSchema = z.object({ items: z.array(passkeySchema) });
 
 /** `login` lists that user's passkeys; without it the browser offers its discoverable ones. */
 export const passkeyLoginOptionsInputSchema = z.object({
-  login: z.string().trim().min(1).max(254).optional(),
+  login: z
+    .string()
+    .trim()
+    .min(1)
+    .max(254)
+    .refine(withoutNul, 'Login may not contain NUL characters')
+    .optional(),
 });
 
 export const passkeyLoginSchema = z.object({ response: authenticationResponseSchema });
