@@ -94,6 +94,7 @@ describe('TOTP multi-factor authentication', () => {
       mfa_required: true,
       mfa_token: expect.any(String),
       expires_in: 300,
+      methods: ['totp', 'recovery_code'],
     });
     expect(refreshCookieOf(first)).toBeUndefined();
 
@@ -113,6 +114,31 @@ describe('TOTP multi-factor authentication', () => {
       body: { mfa_token: (await passwordStep(t, user)).body.mfa_token, code },
     });
     expect(replay.status).toBe(401);
+  });
+
+  it('takes an mfa_token once: a second use gives no second session', async () => {
+    const user = await createUser(t);
+    const { recoveryCodes } = await enrol(t, user);
+    const { body } = await passwordStep(t, user);
+    const first = await t.http.post('/api/v1/auth/login/mfa', {
+      body: { mfa_token: body.mfa_token, code: recoveryCodes[0] },
+    });
+    expect(first.status).toBe(200);
+    const again = await t.http.post('/api/v1/auth/login/mfa', {
+      body: { mfa_token: body.mfa_token, code: recoveryCodes[1] },
+    });
+    expect(again.status).toBe(401);
+    expect(again.body.code).toBe('invalid_credentials');
+    expect(refreshCookieOf(again)).toBeUndefined();
+    const sessions = await t.sql<{ count: number }>(
+      'SELECT count(*)::int AS count FROM sessions WHERE user_id = $1',
+      [user.id],
+    );
+    expect(sessions[0]?.count).toBe(1);
+    const [spent] = await t.sql<{ count: number }>(
+      'SELECT count(*)::int AS count FROM spent_mfa_tokens WHERE expires_at > now()',
+    );
+    expect(spent?.count).toBeGreaterThanOrEqual(1);
   });
 
   it('never takes the mfa_token as an access token', async () => {

@@ -8,6 +8,10 @@ import {
   auditPageSchema,
   loginResponseSchema,
   meSchema,
+  passkeyAuthenticationOptionsSchema,
+  passkeyListSchema,
+  passkeyRegistrationOptionsSchema,
+  passkeySchema,
   personalAccessTokenCreatedSchema,
   personalAccessTokenListSchema,
   personalAccessTokenSchema,
@@ -19,12 +23,14 @@ import {
   userPageSchema,
   userSchema,
   type AuditEventType,
+  type AuthenticationResponse,
   type ChangePasswordInput,
   type CreateApiKeyInput,
   type CreatePersonalAccessTokenInput,
   type CreateUserInput,
   type MfaLoginInput,
   type PasswordLoginInput,
+  type RegisterPasskeyInput,
   type UpdateMeInput,
   type UpdateUserInput,
 } from '@latchkey/contracts';
@@ -72,6 +78,33 @@ export function createApiClient(options: ApiClientOptions = {}) {
           authenticated: false,
           cookie: true,
         }),
+      /** Options for a passwordless sign-in; without a login, the browser offers its passkeys. */
+      passkeyOptions: (login?: string) =>
+        http.request({
+          method: 'POST',
+          path: '/auth/login/passkey-options',
+          body: login ? { login } : {},
+          schema: passkeyAuthenticationOptionsSchema,
+          authenticated: false,
+        }),
+      loginPasskey: (response: AuthenticationResponse) =>
+        http.request({
+          method: 'POST',
+          path: '/auth/login/passkey',
+          body: { response },
+          schema: accessTokenResponseSchema,
+          authenticated: false,
+          cookie: true,
+        }),
+      /** Options for the MFA step with a passkey (then `loginMfa({ mfa_token, passkey })`). */
+      mfaPasskeyOptions: (mfaToken: string) =>
+        http.request({
+          method: 'POST',
+          path: '/auth/login/mfa/passkey-options',
+          body: { mfa_token: mfaToken },
+          schema: passkeyAuthenticationOptionsSchema,
+          authenticated: false,
+        }),
       /** Spends the lk_refresh cookie for a new access token and a rotated cookie. */
       refresh: () =>
         http.request({
@@ -104,6 +137,28 @@ export function createApiClient(options: ApiClientOptions = {}) {
         }),
       disableTotp: (password: string) =>
         http.request({ method: 'DELETE', path: '/auth/mfa/totp', body: { password } }),
+    },
+
+    passkeys: {
+      list: () =>
+        http.request({ method: 'GET', path: '/auth/passkeys', schema: passkeyListSchema }),
+      registrationOptions: () =>
+        http.request({
+          method: 'POST',
+          path: '/auth/passkeys/registration-options',
+          schema: passkeyRegistrationOptionsSchema,
+        }),
+      register: (body: RegisterPasskeyInput) =>
+        http.request({ method: 'POST', path: '/auth/passkeys', body, schema: passkeySchema }),
+      rename: (passkeyId: string, name: string) =>
+        http.request({
+          method: 'PATCH',
+          path: `/auth/passkeys/${id(passkeyId)}`,
+          body: { name },
+          schema: passkeySchema,
+        }),
+      remove: (passkeyId: string) =>
+        http.request({ method: 'DELETE', path: `/auth/passkeys/${id(passkeyId)}` }),
     },
 
     me: {
@@ -144,6 +199,14 @@ export function createApiClient(options: ApiClientOptions = {}) {
         }),
       revokeAllSessions: (userId: UserRef) =>
         http.request({ method: 'DELETE', path: `/users/${id(userId)}/sessions` }),
+      listPasskeys: (userId: string) =>
+        http.request({
+          method: 'GET',
+          path: `/users/${id(userId)}/passkeys`,
+          schema: passkeyListSchema,
+        }),
+      removePasskey: (userId: string, passkeyId: string) =>
+        http.request({ method: 'DELETE', path: `/users/${id(userId)}/passkeys/${id(passkeyId)}` }),
       listPersonalAccessTokens: (userId: UserRef) =>
         http.request({
           method: 'GET',

@@ -1,5 +1,6 @@
 export * from './audit.js';
 export * from './errors.js';
+export * from './passkeys.js';
 export * from './scopes.js';
 export * from './sessions.js';
 export * from './tokens.js';

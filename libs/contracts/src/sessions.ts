@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authenticationResponseSchema } from './passkeys.js';
 import { PASSWORD_MAX_LENGTH, userSchema } from './users.js';
 
 /** Name of the refresh-token cookie, scoped to the auth endpoints. */
@@ -17,10 +18,25 @@ export const mfaCodeSchema = z
   .min(6, 'Enter the 6-digit code or a recovery code')
   .max(32, 'Enter the 6-digit code or a recovery code');
 
-export const mfaLoginSchema = z.object({
-  mfa_token: z.string().min(1).max(2048),
-  code: mfaCodeSchema,
-});
+/** The second login step: a TOTP or recovery code, or a passkey assertion (exactly one). */
+export const mfaLoginSchema = z
+  .object({
+    mfa_token: z.string().min(1).max(2048),
+    code: mfaCodeSchema.optional(),
+    passkey: authenticationResponseSchema.optional(),
+  })
+  .refine((body) => (body.code === undefined) !== (body.passkey === undefined), {
+    message: 'Send either a code or a passkey',
+    path: ['code'],
+  });
+
+/** The second factors a user can complete the MFA step with. */
+export const MFA_METHODS = ['totp', 'passkey', 'recovery_code'] as const;
+export type MfaMethod = (typeof MFA_METHODS)[number];
+
+/** How a session was signed in, in order: `password` then its second factor, or `passkey`. */
+export const SIGN_IN_METHODS = ['password', 'totp', 'recovery_code', 'passkey'] as const;
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
 
 export const accessTokenResponseSchema = z.object({
   access_token: z.string(),
@@ -33,6 +49,7 @@ export const mfaChallengeSchema = z.object({
   mfa_required: z.literal(true),
   mfa_token: z.string(),
   expires_in: z.number().int(),
+  methods: z.array(z.enum(MFA_METHODS)),
 });
 
 export const loginResponseSchema = z.union([accessTokenResponseSchema, mfaChallengeSchema]);
@@ -44,6 +61,8 @@ export const sessionSchema = z.object({
   expiresAt: z.iso.datetime(),
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
+  /** How it was signed in; empty for sessions from before this was recorded. */
+  signInMethods: z.array(z.enum(SIGN_IN_METHODS)),
   current: z.boolean(),
 });
 

@@ -81,7 +81,7 @@ export async function signIn(page: Page, login: string, password: string): Promi
   await page.goto('/login');
   await page.getByRole('textbox', { name: 'Login', exact: true }).fill(login);
   await page.getByRole('textbox', { name: 'Password', exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(
     page
       .getByRole('navigation', { name: 'Main' })

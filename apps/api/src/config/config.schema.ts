@@ -102,6 +102,22 @@ export const CONFIG_VARIABLES = {
     description:
       'Mark the refresh cookie Secure. auto: Secure unless PUBLIC_URL is plain http on a host other than a loopback name (browsers accept Secure cookies on http://localhost).',
   },
+  WEBAUTHN_RP_ID: {
+    schema: z
+      .string()
+      .toLowerCase()
+      .regex(
+        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
+        'expected a domain name such as example.com (no scheme, no port)',
+      ),
+    description:
+      'WebAuthn relying party ID that passkeys are bound to: the host of PUBLIC_URL or a parent domain of it. Default: the host of PUBLIC_URL. Changing it makes every registered passkey unusable.',
+  },
+  WEBAUTHN_RP_NAME: {
+    schema: z.string().trim().min(1).max(64),
+    default: 'Latchkey',
+    description: 'Name of this site that browsers show when they create or use a passkey.',
+  },
   DATABASE_URL: {
     schema: z.url({
       protocol: /^postgres(ql)?$/,

@@ -67,6 +67,24 @@ describe('configuration', () => {
     expect(config.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
   });
 
+  it('binds passkeys to the host of PUBLIC_URL, or to a parent domain of it', () => {
+    expect(parseConfig({ PUBLIC_URL: 'https://auth.example.com/' }).WEBAUTHN_RP_ID).toBe(
+      'auth.example.com',
+    );
+    expect(
+      parseConfig({ PUBLIC_URL: 'https://auth.example.com', WEBAUTHN_RP_ID: 'Example.com' })
+        .WEBAUTHN_RP_ID,
+    ).toBe('example.com');
+    expect(parseConfig({}).WEBAUTHN_RP_NAME).toBe('Latchkey');
+    const [elsewhere] = problemsOf({
+      PUBLIC_URL: 'https://auth.example.com',
+      WEBAUTHN_RP_ID: 'ample.com',
+    });
+    expect(elsewhere).toMatch(/^WEBAUTHN_RP_ID: "ample.com" is neither the host of PUBLIC_URL/);
+    const [url] = problemsOf({ WEBAUTHN_RP_ID: 'https://example.com' });
+    expect(url).toMatch(/^WEBAUTHN_RP_ID: expected a domain name/);
+  });
+
   it('reads TRUST_PROXY as a flag, a hop count or addresses', () => {
     expect(parseConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
     expect(parseConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);

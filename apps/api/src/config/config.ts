@@ -15,8 +15,13 @@ export type RawConfig = { [K in WithDefault]: Parsed<K> } & {
 };
 
 /** The validated configuration: the only view of the environment the rest of the code gets. */
-export type AppConfig = Omit<RawConfig, 'PUBLIC_URL' | 'DATA_DIR' | 'COOKIE_SECURE'> & {
+export type AppConfig = Omit<
+  RawConfig,
+  'PUBLIC_URL' | 'DATA_DIR' | 'COOKIE_SECURE' | 'WEBAUTHN_RP_ID'
+> & {
   PUBLIC_URL: string;
+  /** Defaults to the host of PUBLIC_URL, which it always is or is a parent domain of. */
+  WEBAUTHN_RP_ID: string;
   /** Absolute path. */
   DATA_DIR: string;
   /** `auto` resolved against PUBLIC_URL. */
@@ -55,12 +60,25 @@ export function parseConfig(
   const raw = values as RawConfig;
   const dataDir = isAbsolute(raw.DATA_DIR) ? raw.DATA_DIR : resolve(cwd, raw.DATA_DIR);
   const publicUrl = raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`;
+  const publicHost = new URL(publicUrl).hostname;
+  const rpId = raw.WEBAUTHN_RP_ID ?? publicHost;
+  if (!isRegistrableSuffix(rpId, publicHost)) {
+    throw new ConfigError([
+      `WEBAUTHN_RP_ID: "${rpId}" is neither the host of PUBLIC_URL (${publicHost}) nor a parent domain of it. ${CONFIG_VARIABLES.WEBAUTHN_RP_ID.description}`,
+    ]);
+  }
   return {
     ...raw,
     PUBLIC_URL: publicUrl,
     DATA_DIR: dataDir,
     COOKIE_SECURE: raw.COOKIE_SECURE === 'auto' ? secureCookiesFor(publicUrl) : raw.COOKIE_SECURE,
+    WEBAUTHN_RP_ID: rpId,
   };
+}
+
+/** WebAuthn's rule: the RP ID is the origin's host or a suffix of it at a label boundary. */
+function isRegistrableSuffix(rpId: string, host: string): boolean {
+  return host === rpId || host.endsWith(`.${rpId}`);
 }
 
 /**

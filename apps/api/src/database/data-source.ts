@@ -3,6 +3,7 @@ import { ApiKeyEntity } from '../modules/api-keys/api-key.entity.js';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
 import { RevokedJwtEntity } from '../modules/oauth/revoked-jwt.entity.js';
 import { OpaqueTokenEntity } from '../modules/opaque-tokens/opaque-token.entity.js';
+import { PasskeyEntity } from '../modules/passkeys/passkey.entity.js';
 import { PersonalAccessTokenEntity } from '../modules/personal-access-tokens/personal-access-token.entity.js';
 import { SessionEntity } from '../modules/sessions/session.entity.js';
 import { SigningKeyEntity } from '../modules/signing-keys/signing-key.entity.js';
@@ -18,6 +19,7 @@ export const ENTITIES = [
   OpaqueTokenEntity,
   RevokedJwtEntity,
   SessionEntity,
+  PasskeyEntity,
 ];
 
 export interface DatabaseSettings {

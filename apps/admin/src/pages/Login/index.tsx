@@ -3,6 +3,7 @@ import {
   Anchor,
   Button,
   Center,
+  Divider,
   Paper,
   PasswordInput,
   Stack,
@@ -10,9 +11,9 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { IconInfoCircle } from '@tabler/icons-react';
+import { IconInfoCircle, IconKey } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
 import {
   mfaCodeSchema,
@@ -22,6 +23,12 @@ import {
 } from '@latchkey/contracts';
 import { z } from 'zod';
 import { Logo } from '../../components/logo';
+import {
+  cancelPasskeyRequest,
+  PasskeyError,
+  signWithPasskey,
+  supportsPasskeyAutofill,
+} from '../../components/passkey-ceremony';
 import { ProblemAlert } from '../../components/problem-alert';
 import { useApi, useCoordinator, useSessionState } from '../../hooks/use-auth';
 import { useZodForm } from '../../hooks/use-zod-form';
@@ -43,6 +50,7 @@ function PasswordStep({
 }) {
   const api = useApi();
   const [error, setError] = useState<unknown>(null);
+  const [passkeyBusy, setPasskeyBusy] = useState(false);
   const form = useZodForm(passwordLoginSchema, {
     initialValues: { login: '', password: '' },
   });
@@ -54,28 +62,78 @@ function PasswordStep({
       setError(caught);
     }
   });
+
+  // Browser autofill (conditional mediation): the login field offers this site's passkeys, and
+  // picking one signs in without a password. It waits in the background until then.
+  useEffect(() => {
+    let active = true;
+    void (async () => {
+      if (!(await supportsPasskeyAutofill())) return;
+      try {
+        const options = await api.auth.passkeyOptions();
+        if (!active) return;
+        const response = await signWithPasskey(options, true);
+        onDone(await api.auth.loginPasskey(response));
+      } catch (caught) {
+        if (active && !(caught instanceof PasskeyError && caught.cancelled)) setError(caught);
+      }
+    })();
+    return () => {
+      active = false;
+      cancelPasskeyRequest();
+    };
+    // Once per visit of the page: onDone is a new function on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api]);
+
+  const signInWithPasskey = async () => {
+    setError(null);
+    setPasskeyBusy(true);
+    try {
+      const login = form.values.login.trim();
+      const options = await api.auth.passkeyOptions(login || undefined);
+      onDone(await api.auth.loginPasskey(await signWithPasskey(options)));
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setPasskeyBusy(false);
+    }
+  };
+
   return (
-    <form onSubmit={submit} noValidate>
-      <Stack>
-        <ProblemAlert error={error} title="Sign-in failed" />
-        <TextInput
-          label="Login"
-          autoComplete="username"
-          autoFocus
-          required
-          {...form.getInputProps('login')}
-        />
-        <PasswordInput
-          label="Password"
-          autoComplete="current-password"
-          required
-          {...form.getInputProps('password')}
-        />
-        <Button type="submit" loading={form.submitting} fullWidth>
-          Sign in
-        </Button>
-      </Stack>
-    </form>
+    <Stack>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <ProblemAlert error={error} title="Sign-in failed" />
+          <TextInput
+            label="Login"
+            autoComplete="username webauthn"
+            autoFocus
+            required
+            {...form.getInputProps('login')}
+          />
+          <PasswordInput
+            label="Password"
+            autoComplete="current-password"
+            required
+            {...form.getInputProps('password')}
+          />
+          <Button type="submit" loading={form.submitting} fullWidth>
+            Sign in
+          </Button>
+        </Stack>
+      </form>
+      <Divider label="or" labelPosition="center" />
+      <Button
+        variant="default"
+        leftSection={<IconKey size={18} />}
+        loading={passkeyBusy}
+        onClick={() => void signInWithPasskey()}
+        fullWidth
+      >
+        Sign in with a passkey
+      </Button>
+    </Stack>
   );
 }
 
@@ -91,39 +149,74 @@ function MfaStep({
   onCancel: () => void;
 }) {
   const api = useApi();
-  const [error, setError] = useState<unknown>(null);
+  const [failure, setFailure] = useState<{ error: unknown; title: string } | null>(null);
+  const [passkeyBusy, setPasskeyBusy] = useState(false);
   const form = useZodForm(mfaFormSchema, { initialValues: { code: '' } });
+  const hasPasskey = challenge.methods.includes('passkey');
+  const hasCode = challenge.methods.some((method) => method !== 'passkey');
   const submit = form.onSubmit(async ({ code }) => {
-    setError(null);
+    setFailure(null);
     try {
       onDone(await api.auth.loginMfa({ mfa_token: challenge.mfa_token, code: code.trim() }));
     } catch (caught) {
-      setError(caught);
+      setFailure({ error: caught, title: 'That code did not work' });
     }
   });
+  const confirmWithPasskey = async () => {
+    setFailure(null);
+    setPasskeyBusy(true);
+    try {
+      const options = await api.auth.mfaPasskeyOptions(challenge.mfa_token);
+      const passkey = await signWithPasskey(options);
+      onDone(await api.auth.loginMfa({ mfa_token: challenge.mfa_token, passkey }));
+    } catch (caught) {
+      setFailure({ error: caught, title: 'The passkey did not work' });
+    } finally {
+      setPasskeyBusy(false);
+    }
+  };
   return (
-    <form onSubmit={submit} noValidate>
-      <Stack>
-        <Text size="sm" c="dimmed">
-          Enter the 6-digit code from your authenticator app, or one of your recovery codes.
-        </Text>
-        <ProblemAlert error={error} title="That code did not work" />
-        <TextInput
-          label="Authentication code"
-          autoComplete="one-time-code"
-          inputMode="text"
-          autoFocus
-          required
-          {...form.getInputProps('code')}
-        />
-        <Button type="submit" loading={form.submitting} fullWidth>
-          Verify
+    <Stack>
+      <Text size="sm" c="dimmed">
+        {hasPasskey && hasCode
+          ? 'Confirm it is you with one of your passkeys, or enter the 6-digit code from your authenticator app or a recovery code.'
+          : hasPasskey
+            ? 'Confirm it is you with one of your passkeys.'
+            : 'Enter the 6-digit code from your authenticator app, or one of your recovery codes.'}
+      </Text>
+      <ProblemAlert error={failure?.error} title={failure?.title} />
+      {hasPasskey && (
+        <Button
+          leftSection={<IconKey size={18} />}
+          variant={hasCode ? 'default' : 'filled'}
+          loading={passkeyBusy}
+          onClick={() => void confirmWithPasskey()}
+          fullWidth
+        >
+          Use a passkey
         </Button>
-        <Anchor component="button" type="button" size="sm" onClick={onCancel}>
-          Use another account
-        </Anchor>
-      </Stack>
-    </form>
+      )}
+      {hasCode && (
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            <TextInput
+              label="Authentication code"
+              autoComplete="one-time-code"
+              inputMode="text"
+              autoFocus
+              required
+              {...form.getInputProps('code')}
+            />
+            <Button type="submit" loading={form.submitting} fullWidth>
+              Verify
+            </Button>
+          </Stack>
+        </form>
+      )}
+      <Anchor component="button" type="button" size="sm" onClick={onCancel}>
+        Use another account
+      </Anchor>
+    </Stack>
   );
 }
 

@@ -23,6 +23,7 @@ import { RecoveryCodes } from '../../components/recovery-codes';
 import { useAction } from '../../hooks/use-action';
 import { useApi } from '../../hooks/use-auth';
 import { useZodForm } from '../../hooks/use-zod-form';
+import { PasskeysCard } from './passkeys-card';
 
 function EnrolTotp({
   setup,
@@ -132,57 +133,60 @@ export function SecurityPage() {
     <>
       <PageHeader
         title="Security"
-        description="Two-factor authentication asks for a code from your phone after your password."
+        description="Passkeys sign you in without a password; two-factor authentication asks for a passkey or a code from your phone after it."
       />
       <ProblemAlert error={me.error} />
-      <Card withBorder padding="lg">
-        <Group justify="space-between" mb="md">
-          <Title order={3} size="h4">
-            Authenticator app (TOTP)
-          </Title>
-          {me.data && (
-            <Badge color={enabled ? 'teal' : 'gray'} variant="light" size="lg">
-              {enabled ? 'On' : 'Off'}
-            </Badge>
+      <Stack>
+        <PasskeysCard />
+        <Card withBorder padding="lg">
+          <Group justify="space-between" mb="md">
+            <Title order={3} size="h4">
+              Authenticator app (TOTP)
+            </Title>
+            {me.data && (
+              <Badge color={enabled ? 'teal' : 'gray'} variant="light" size="lg">
+                {enabled ? 'On' : 'Off'}
+              </Badge>
+            )}
+          </Group>
+          {!me.data ? (
+            <Skeleton height={80} />
+          ) : recoveryCodes ? (
+            <RecoveryCodes
+              codes={recoveryCodes}
+              onDone={() => {
+                setRecoveryCodes(null);
+                setSetup(null);
+              }}
+            />
+          ) : enabled ? (
+            <Stack>
+              <Group gap="xs">
+                <IconShieldCheck size={20} color="var(--mantine-color-teal-6)" />
+                <Text size="sm">Sign-ins ask for a code from your authenticator app.</Text>
+              </Group>
+              <DisableTotp />
+            </Stack>
+          ) : setup ? (
+            <EnrolTotp
+              setup={setup}
+              onEnabled={(codes) => {
+                setRecoveryCodes(codes);
+                setSetup(null);
+              }}
+            />
+          ) : (
+            <Stack align="flex-start">
+              <Text size="sm" c="dimmed">
+                Protect your account even if your password leaks.
+              </Text>
+              <Button onClick={() => start.mutate()} loading={start.isPending}>
+                Set up authenticator app
+              </Button>
+            </Stack>
           )}
-        </Group>
-        {!me.data ? (
-          <Skeleton height={80} />
-        ) : recoveryCodes ? (
-          <RecoveryCodes
-            codes={recoveryCodes}
-            onDone={() => {
-              setRecoveryCodes(null);
-              setSetup(null);
-            }}
-          />
-        ) : enabled ? (
-          <Stack>
-            <Group gap="xs">
-              <IconShieldCheck size={20} color="var(--mantine-color-teal-6)" />
-              <Text size="sm">Sign-ins ask for a code from your authenticator app.</Text>
-            </Group>
-            <DisableTotp />
-          </Stack>
-        ) : setup ? (
-          <EnrolTotp
-            setup={setup}
-            onEnabled={(codes) => {
-              setRecoveryCodes(codes);
-              setSetup(null);
-            }}
-          />
-        ) : (
-          <Stack align="flex-start">
-            <Text size="sm" c="dimmed">
-              Protect your account even if your password leaks.
-            </Text>
-            <Button onClick={() => start.mutate()} loading={start.isPending}>
-              Set up authenticator app
-            </Button>
-          </Stack>
-        )}
-      </Card>
+        </Card>
+      </Stack>
     </>
   );
 }

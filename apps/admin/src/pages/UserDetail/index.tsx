@@ -46,6 +46,7 @@ import { useAction } from '../../hooks/use-action';
 import { useApi, useCurrentUser } from '../../hooks/use-auth';
 import { useZodForm } from '../../hooks/use-zod-form';
 import { TokensTable } from '../PersonalAccessTokens';
+import { UserPasskeysCard } from './passkeys-card';
 
 const accountFormSchema = updateUserSchema.required().omit({ disabled: true });
 
@@ -224,6 +225,7 @@ function AccountTab({ user }: { user: User }) {
           </Group>
         </Stack>
       </Card>
+      <UserPasskeysCard user={user} />
     </Stack>
   );
 }

@@ -6,14 +6,24 @@ import {
   accessTokenResponseSchema,
   loginResponseSchema,
   mfaLoginSchema,
+  mfaPasskeyOptionsInputSchema,
+  passkeyAuthenticationOptionsSchema,
+  passkeyLoginOptionsInputSchema,
+  passkeyLoginSchema,
   passwordLoginSchema,
   type AccessTokenResponse,
   type LoginResponse,
   type MfaLoginInput,
+  type MfaMethod,
+  type MfaPasskeyOptionsInput,
+  type PasskeyAuthenticationOptions,
+  type PasskeyLoginInput,
+  type PasskeyLoginOptionsInput,
   type PasswordLoginInput,
+  type SignInMethod,
 } from '@latchkey/contracts';
 import { Public } from '../../common/auth/auth.decorators.js';
-import { requestContext } from '../../common/auth/request-context.js';
+import { requestContext, type RequestContext } from '../../common/auth/request-context.js';
 import { TrustedOrigins } from '../../common/auth/trusted-origin.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
 import { Problems } from '../../common/problem/problem.exception.js';
@@ -21,8 +31,9 @@ import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.j
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AuditService } from '../audit/audit.service.js';
 import { MfaService } from '../mfa/mfa.service.js';
+import { PasskeysService } from '../passkeys/passkeys.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
-import { InvalidJwt, JwtService } from '../signing-keys/jwt.service.js';
+import { InvalidJwt, JwtService, type VerifiedJwt } from '../signing-keys/jwt.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { secondFactorKeys, tokenKeys } from '../../common/limits/failure-keys.js';
@@ -40,6 +51,7 @@ export class AuthController {
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(SessionsService) private readonly sessions: SessionsService,
     @Inject(MfaService) private readonly mfa: MfaService,
+    @Inject(PasskeysService) private readonly passkeys: PasskeysService,
     @Inject(JwtService) private readonly jwt: JwtService,
     @Inject(FailureLimiter) private readonly limiter: FailureLimiter,
     @Inject(DeviceTrust) private readonly devices: DeviceTrust,
@@ -75,21 +87,107 @@ export class AuthController {
       await this.failures.record(body.login, context, 'password');
       throw Problems.sessionRefused('The login or the password is wrong.');
     }
-    if (user.totpEnabledAt) {
+    const methods = await this.secondFactorsOf(user);
+    if (methods.length > 0) {
       const { token } = await this.jwt.sign('mfa', {
         subject: user.id,
         expiresIn: this.config.AUTH_MFA_TOKEN_TTL,
       });
-      return { mfa_required: true, mfa_token: token, expires_in: this.config.AUTH_MFA_TOKEN_TTL };
+      return {
+        mfa_required: true,
+        mfa_token: token,
+        expires_in: this.config.AUTH_MFA_TOKEN_TTL,
+        methods,
+      };
     }
-    return this.startSession(request, reply, user, 'password');
+    return this.startSession(request, reply, user, ['password']);
+  }
+
+  @Post('login/passkey-options')
+  @Public()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary:
+      'Start a passwordless sign-in: options for navigator.credentials.get() (startAuthentication); without a login, discoverable passkeys',
+  })
+  @ApiBody({ schema: requestSchema(passkeyLoginOptionsInputSchema) })
+  @ApiResponse({ status: 200, schema: responseSchema(passkeyAuthenticationOptionsSchema) })
+  async passkeyOptions(
+    @Body(new ZodValidationPipe(passkeyLoginOptionsInputSchema)) body: PasskeyLoginOptionsInput,
+  ): Promise<PasskeyAuthenticationOptions> {
+    const user = body.login ? await this.users.findByLogin(body.login) : null;
+    return this.passkeys.loginOptions(user);
+  }
+
+  @Post('login/passkey')
+  @Public()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @ApiOperation({
+    summary:
+      'Sign in with a passkey (user verified), no password: an access token and the lk_refresh cookie',
+  })
+  @ApiBody({ schema: requestSchema(passkeyLoginSchema) })
+  @ApiResponse({ status: 200, schema: responseSchema(accessTokenResponseSchema) })
+  async loginPasskey(
+    @Body(new ZodValidationPipe(passkeyLoginSchema)) body: PasskeyLoginInput,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AccessTokenResponse> {
+    const context = requestContext(request);
+    const outcome = await this.limiter.attempt(
+      { keys: tokenKeys(context.ip), context, kind: 'passkey' },
+      () => this.passkeys.verifyLogin(body.response, context),
+      (result) => !result.ok,
+    );
+    const user = outcome.passkey ? await this.users.findById(outcome.passkey.userId) : null;
+    if (!outcome.ok || !user || user.disabledAt !== null) {
+      await this.audit.record('login.failed', {
+        subject: user,
+        context,
+        details: {
+          method: 'passkey',
+          reason: outcome.ok ? 'user_disabled' : outcome.reason,
+          ...(outcome.passkey ? { passkeyId: outcome.passkey.id } : {}),
+        },
+      });
+      throw Problems.sessionRefused(
+        'This passkey could not sign you in: it is unknown, was removed, or the sign-in expired.',
+      );
+    }
+    return this.startSession(request, reply, user, ['passkey'], outcome.passkey.id);
+  }
+
+  @Post('login/mfa/passkey-options')
+  @Public()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: "Second login step with a passkey: options listing the user's passkeys",
+  })
+  @ApiBody({ schema: requestSchema(mfaPasskeyOptionsInputSchema) })
+  @ApiResponse({ status: 200, schema: responseSchema(passkeyAuthenticationOptionsSchema) })
+  async mfaPasskeyOptions(
+    @Body(new ZodValidationPipe(mfaPasskeyOptionsInputSchema)) body: MfaPasskeyOptionsInput,
+  ): Promise<PasskeyAuthenticationOptions> {
+    const verified = await this.verifyMfaToken(body.mfa_token);
+    if (await this.mfa.isTokenSpent(verified.jti)) throw this.mfaStepOver();
+    const active = await this.users.findActive(verified.sub);
+    if (!active) throw this.mfaStepOver();
+    return this.passkeys.mfaOptions(active.id);
   }
 
   @Post('login/mfa')
   @Public()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Second login step: the mfa_token with a TOTP code or a recovery code' })
+  @Header('Pragma', 'no-cache')
+  @ApiOperation({
+    summary:
+      'Second login step: the mfa_token with a TOTP code, a recovery code, or a passkey (each mfa_token works once)',
+  })
   @ApiBody({ schema: requestSchema(mfaLoginSchema) })
   @ApiResponse({ status: 200, schema: responseSchema(accessTokenResponseSchema) })
   async loginMfa(
@@ -98,34 +196,37 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AccessTokenResponse> {
     const context = requestContext(request);
-    const userId = await this.jwt.verify(body.mfa_token, 'mfa').then(
-      (verified) => verified.sub,
-      (error: unknown) => {
-        if (error instanceof InvalidJwt)
-          throw Problems.sessionRefused('The MFA step has expired or is not valid: sign in again.');
-        throw error;
-      },
-    );
+    const verified = await this.verifyMfaToken(body.mfa_token);
+    const userId = verified.sub;
     const active = await this.users.findActive(userId);
     const factor = await this.limiter.attempt(
       {
         keys: secondFactorKeys(userId, context.ip),
         context,
-        kind: 'mfa_code',
+        kind: body.passkey ? 'passkey' : 'mfa_code',
         subject: active,
       },
-      async () => (active ? this.mfa.verify(userId, body.code) : null),
+      async () => (active ? this.verifySecondFactor(userId, body, context) : null),
     );
     const user = factor ? await this.users.findById(userId) : null;
     if (!active || !factor || !user) {
       await this.audit.record('login.failed', {
         subject: active,
         context,
-        details: { login: active?.login, step: 'mfa' },
+        details: { login: active?.login, step: 'mfa', method: body.passkey ? 'passkey' : 'code' },
       });
-      throw Problems.sessionRefused('The code is wrong or was already used.');
+      throw Problems.sessionRefused(
+        body.passkey
+          ? 'This passkey could not confirm the sign-in: use another one or a code.'
+          : 'The code is wrong or was already used.',
+      );
     }
-    return this.startSession(request, reply, user, factor);
+    // Spent only once a factor has been proven, so a mistyped code does not end the step; one
+    // token still completes one login, also when two requests race on two instances.
+    if (!(await this.mfa.spendToken(verified.jti, new Date(verified.exp * 1000)))) {
+      throw this.mfaStepOver();
+    }
+    return this.startSession(request, reply, user, ['password', factor.method], factor.passkeyId);
   }
 
   @Post('refresh')
@@ -196,19 +297,61 @@ export class AuthController {
     this.issuer.clearCookie(reply);
   }
 
+  /** The second factors this user can complete a password login with; none: no MFA step. */
+  private async secondFactorsOf(user: UserEntity): Promise<MfaMethod[]> {
+    const methods: MfaMethod[] = [];
+    if (user.totpEnabledAt) methods.push('totp');
+    if (await this.passkeys.hasPasskeys(user.id)) methods.push('passkey');
+    if (user.totpEnabledAt) methods.push('recovery_code');
+    return methods;
+  }
+
+  /** Which factor the MFA step's code or passkey proves (spending it); null if none. */
+  private async verifySecondFactor(
+    userId: string,
+    body: MfaLoginInput,
+    context: RequestContext,
+  ): Promise<{ method: SignInMethod; passkeyId?: string } | null> {
+    if (body.passkey) {
+      const outcome = await this.passkeys.verifyMfa(userId, body.passkey, context);
+      return outcome.ok ? { method: 'passkey', passkeyId: outcome.passkey.id } : null;
+    }
+    const factor = body.code ? await this.mfa.verify(userId, body.code) : null;
+    return factor ? { method: factor } : null;
+  }
+
+  private async verifyMfaToken(token: string): Promise<VerifiedJwt> {
+    return this.jwt.verify(token, 'mfa').catch((error: unknown) => {
+      if (error instanceof InvalidJwt) throw this.mfaStepOver();
+      throw error;
+    });
+  }
+
+  private mfaStepOver() {
+    return Problems.sessionRefused(
+      'The MFA step has expired, was already completed, or is not valid: sign in again.',
+    );
+  }
+
   private async startSession(
     request: FastifyRequest,
     reply: FastifyReply,
     user: UserEntity,
-    factor: string,
+    methods: SignInMethod[],
+    passkeyId?: string,
   ): Promise<AccessTokenResponse> {
     const context = requestContext(request);
-    const issued = await this.sessions.start(user.id, context);
+    const issued = await this.sessions.start(user.id, context, methods);
     await this.audit.record('login.succeeded', {
       actor: user,
       subject: user,
       context,
-      details: { sessionId: issued.session.id, factor },
+      details: {
+        sessionId: issued.session.id,
+        factor: methods.at(-1),
+        methods,
+        ...(passkeyId ? { passkeyId } : {}),
+      },
     });
     this.devices.issue(request, reply, user.login);
     return this.issuer.respond(reply, user, issued);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { MfaModule } from '../mfa/mfa.module.js';
+import { PasskeysModule } from '../passkeys/passkeys.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthSessionsController } from './auth-sessions.controller.js';
@@ -16,7 +17,7 @@ import { SessionIssuer } from './session-issuer.js';
 import { SessionTokenResolver } from './session-token.resolver.js';
 
 @Module({
-  imports: [PassportModule, UsersModule, SessionsModule, MfaModule],
+  imports: [PassportModule, UsersModule, SessionsModule, MfaModule, PasskeysModule],
   controllers: [AuthController, AuthSessionsController],
   providers: [
     SessionIssuer,

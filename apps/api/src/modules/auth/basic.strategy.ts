@@ -5,6 +5,7 @@ import { BasicStrategy as PassportBasicStrategy } from 'passport-http';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { principalFor, type Principal } from '../../common/auth/principal.js';
 import { isApiKeyId } from '../api-keys/api-key-credentials.js';
+import { PasskeysService } from '../passkeys/passkeys.service.js';
 import { UsersService } from '../users/users.service.js';
 import { requestContext } from '../../common/auth/request-context.js';
 import { untrustedLoginKeys } from '../../common/limits/failure-keys.js';
@@ -46,6 +47,7 @@ export class BasicAuthStrategy extends PassportStrategy(Rfc7617BasicStrategy, 'b
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(FailureLimiter) private readonly limiter: FailureLimiter,
     @Inject(LoginFailures) private readonly failures: LoginFailures,
+    @Inject(PasskeysService) private readonly passkeys: PasskeysService,
   ) {
     super({ passReqToCallback: true, realm: 'latchkey' });
   }
@@ -64,8 +66,8 @@ export class BasicAuthStrategy extends PassportStrategy(Rfc7617BasicStrategy, 'b
       await this.failures.record(login, context, 'basic');
       return false;
     }
-    // A password alone is not enough for an account with a second factor.
-    if (user.totpEnabledAt) return false;
+    // A password alone is not enough for an account with a second factor (TOTP or a passkey).
+    if (user.totpEnabledAt || (await this.passkeys.hasPasskeys(user.id))) return false;
     return principalFor(user, 'basic');
   }
 }

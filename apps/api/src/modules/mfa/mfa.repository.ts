@@ -100,4 +100,26 @@ export class MfaRepository {
     )) as [unknown, number];
     return affected > 0;
   }
+
+  /**
+   * Marks the jti of an mfa_token as spent, once: false when it was already. Rows are kept until
+   * the token expires, on every instance's shared database, and expired ones are dropped here.
+   */
+  async spendToken(jti: string, expiresAt: Date): Promise<boolean> {
+    await this.dataSource.query(`DELETE FROM spent_mfa_tokens WHERE expires_at < now()`);
+    const rows = await this.dataSource.query<unknown[]>(
+      `INSERT INTO spent_mfa_tokens (jti, expires_at) VALUES ($1, $2)
+       ON CONFLICT (jti) DO NOTHING RETURNING jti`,
+      [jti, expiresAt],
+    );
+    return rows.length > 0;
+  }
+
+  async isTokenSpent(jti: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM spent_mfa_tokens WHERE jti = $1`,
+      [jti],
+    );
+    return rows.length > 0;
+  }
 }

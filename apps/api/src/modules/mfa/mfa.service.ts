@@ -113,6 +113,15 @@ export class MfaService {
     return (await this.mfa.useRecoveryCode(userId, mac)) ? 'recovery_code' : null;
   }
 
+  /** Spends an mfa_token (by its jti) so that it completes one login only; false if spent. */
+  spendToken(jti: string, expiresAt: Date): Promise<boolean> {
+    return this.mfa.spendToken(jti, expiresAt);
+  }
+
+  isTokenSpent(jti: string): Promise<boolean> {
+    return this.mfa.isTokenSpent(jti);
+  }
+
   /** The time step the code belongs to, within the window; null when it matches none. */
   private matchingStep(secretBase32: string, code: string): number | null {
     const now = this.clock.now();

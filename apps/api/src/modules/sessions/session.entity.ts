@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { SignInMethod } from '@latchkey/contracts';
 
 @Entity({ name: 'sessions' })
 export class SessionEntity {
@@ -13,6 +14,10 @@ export class SessionEntity {
 
   @Column({ name: 'user_agent', type: 'text', nullable: true })
   userAgent!: string | null;
+
+  /** How it was signed in: `password` and its second factor, or `passkey`. */
+  @Column({ name: 'sign_in_methods', type: 'text', array: true })
+  signInMethods!: SignInMethod[];
 
   @Column({ name: 'created_at', type: 'timestamptz', insert: false, update: false })
   createdAt!: Date;

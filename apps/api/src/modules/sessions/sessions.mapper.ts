@@ -9,6 +9,7 @@ export function toSession(entity: SessionEntity, currentSessionId: string | unde
     expiresAt: entity.expiresAt.toISOString(),
     ip: entity.ip,
     userAgent: entity.userAgent,
+    signInMethods: entity.signInMethods,
     current: entity.id === currentSessionId,
   };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, type Repository } from 'typeorm';
+import type { SignInMethod } from '@latchkey/contracts';
 import { SessionEntity } from './session.entity.js';
 
 export interface NewSession {
@@ -8,6 +9,7 @@ export interface NewSession {
   ip: string | null;
   userAgent: string | null;
   lifetimeSeconds: number;
+  signInMethods: SignInMethod[];
 }
 
 /** A refresh token row as rotation reads it. */
@@ -46,10 +48,16 @@ export class SessionsRepository {
   ): Promise<{ session: SessionEntity; refresh: IssuedRefresh }> {
     return this.dataSource.transaction(async (manager) => {
       const [row] = (await manager.query(
-        `INSERT INTO sessions (user_id, ip, user_agent, expires_at)
-         VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+        `INSERT INTO sessions (user_id, ip, user_agent, expires_at, sign_in_methods)
+         VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5)
          RETURNING id`,
-        [session.userId, session.ip, session.userAgent, session.lifetimeSeconds],
+        [
+          session.userId,
+          session.ip,
+          session.userAgent,
+          session.lifetimeSeconds,
+          session.signInMethods,
+        ],
       )) as { id: string }[];
       const sessionId = (row as { id: string }).id;
       const issued = await this.insertRefresh(manager, sessionId, refresh);

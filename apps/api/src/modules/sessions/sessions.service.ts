@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { TOKEN_PREFIXES } from '@latchkey/contracts';
+import { TOKEN_PREFIXES, type SignInMethod } from '@latchkey/contracts';
 import type { RequestContext } from '../../common/auth/request-context.js';
 import { SecretBox } from '../../common/crypto/secret-box.js';
 import { formatToken, hashToken, isWellFormedToken } from '../../common/crypto/token-format.js';
@@ -53,7 +53,11 @@ export class SessionsService {
     this.live = feed.cache(SESSION_TOPIC, { ttlMs: 60_000, maxEntries: 50_000 });
   }
 
-  async start(userId: string, context: RequestContext): Promise<IssuedSession> {
+  async start(
+    userId: string,
+    context: RequestContext,
+    signInMethods: SignInMethod[],
+  ): Promise<IssuedSession> {
     const refreshId = randomUUID();
     const refreshToken = this.refreshTokenFor(refreshId);
     const { session, refresh } = await this.sessions.create(
@@ -62,6 +66,7 @@ export class SessionsService {
         ip: context.ip,
         userAgent: context.userAgent,
         lifetimeSeconds: this.config.AUTH_SESSION_MAX_LIFETIME,
+        signInMethods,
       },
       {
         id: refreshId,
