@@ -12,6 +12,7 @@ import {
   personalAccessTokenListSchema,
   personalAccessTokenSchema,
   recoveryCodesSchema,
+  revokedSessionsSchema,
   sessionListSchema,
   signingKeyListSchema,
   signingKeySchema,
@@ -25,7 +26,10 @@ import {
   type CreateUserInput,
   type MfaLoginInput,
   type PasswordLoginInput,
+  type ResetPasswordInput,
+  type Role,
   type UpdateMeInput,
+  type UserSort,
   type UpdateUserInput,
 } from '@latchkey/contracts';
 import { type ApiClientOptions, HttpTransport } from './http.js';
@@ -35,6 +39,9 @@ export type UserRef = string;
 
 export interface ListUsersParams {
   q?: string;
+  role?: Role;
+  disabled?: boolean;
+  sort?: UserSort;
   page?: number;
   pageSize?: number;
 }
@@ -90,6 +97,13 @@ export function createApiClient(options: ApiClientOptions = {}) {
         http.request({ method: 'GET', path: '/auth/sessions', schema: sessionListSchema }),
       revoke: (sessionId: string) =>
         http.request({ method: 'DELETE', path: `/auth/sessions/${id(sessionId)}` }),
+      /** Ends every session of the caller but the calling one. */
+      revokeOthers: () =>
+        http.request({
+          method: 'POST',
+          path: '/auth/sessions/revoke-others',
+          schema: revokedSessionsSchema,
+        }),
     },
 
     mfa: {
@@ -129,6 +143,9 @@ export function createApiClient(options: ApiClientOptions = {}) {
       update: (userId: string, body: UpdateUserInput) =>
         http.request({ method: 'PATCH', path: `/users/${id(userId)}`, body, schema: userSchema }),
       remove: (userId: string) => http.request({ method: 'DELETE', path: `/users/${id(userId)}` }),
+      /** Sets the password and ends every session; mustChange asks for a new one at sign-in. */
+      resetPassword: (userId: string, body: ResetPasswordInput) =>
+        http.request({ method: 'POST', path: `/users/${id(userId)}/password`, body }),
       resetMfa: (userId: string) =>
         http.request({ method: 'DELETE', path: `/users/${id(userId)}/mfa` }),
       listSessions: (userId: UserRef) =>

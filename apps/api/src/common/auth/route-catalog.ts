@@ -2,7 +2,13 @@ import { RequestMethod, type INestApplication, type Type } from '@nestjs/common'
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 import type { Role, Scope } from '@latchkey/contracts';
-import { INTERACTIVE_ONLY, IS_PUBLIC, REQUIRED_ROLES, REQUIRED_SCOPES } from './auth.decorators.js';
+import {
+  ALLOWED_WHILE_PASSWORD_CHANGE,
+  INTERACTIVE_ONLY,
+  IS_PUBLIC,
+  REQUIRED_ROLES,
+  REQUIRED_SCOPES,
+} from './auth.decorators.js';
 
 export const API_PREFIX = 'api/v1';
 /** Routes that live at the root, outside /api/v1. */
@@ -16,6 +22,8 @@ export interface RouteAuth {
   roles: Role[];
   scopes: Scope[];
   interactiveOnly: boolean;
+  /** Open to a sign-in that must change its password first. */
+  allowedWhilePasswordChange: boolean;
 }
 
 function joinPath(...parts: string[]): string {
@@ -63,6 +71,8 @@ export function listRoutes(app: INestApplication): RouteAuth[] {
           roles: metadata<Role[]>(REQUIRED_ROLES, handler, controller) ?? [],
           scopes: metadata<Scope[]>(REQUIRED_SCOPES, handler, controller) ?? [],
           interactiveOnly: metadata<boolean>(INTERACTIVE_ONLY, handler, controller) ?? false,
+          allowedWhilePasswordChange:
+            metadata<boolean>(ALLOWED_WHILE_PASSWORD_CHANGE, handler, controller) ?? false,
         });
       }
     }

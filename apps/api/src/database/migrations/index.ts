@@ -1,10 +1,12 @@
 import { CreateUsers1763805600000 } from './1763805600000-CreateUsers.js';
 import { CreateSessionsMfaAudit1763892000000 } from './1763892000000-CreateSessionsMfaAudit.js';
 import { CreateMachineCredentials1763978400000 } from './1763978400000-CreateMachineCredentials.js';
+import { UserPasswordResetLastLogin1764151200000 } from './1764151200000-UserPasswordResetLastLogin.js';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
   CreateUsers1763805600000,
   CreateSessionsMfaAudit1763892000000,
   CreateMachineCredentials1763978400000,
+  UserPasswordResetLastLogin1764151200000,
 ];

@@ -190,6 +190,7 @@ export class AuthController {
     factor: string,
   ): Promise<AccessTokenResponse> {
     const issued = await this.sessions.start(user.id, context);
+    await this.users.recordLogin(user.id);
     await this.audit.record('login.succeeded', {
       actor: user,
       subject: user,

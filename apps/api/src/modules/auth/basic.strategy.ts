@@ -58,6 +58,6 @@ export class BasicAuthStrategy extends PassportStrategy(Rfc7617BasicStrategy, 'b
     }
     // A password alone is not enough for an account with a second factor.
     if (user.totpEnabledAt) return false;
-    return principalFor(user, 'basic');
+    return principalFor(user, 'basic', { passwordChangeRequired: user.passwordMustChange });
   }
 }
