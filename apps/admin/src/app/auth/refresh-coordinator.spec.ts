@@ -138,9 +138,18 @@ describe('RefreshCoordinator', () => {
     await reloaded.restore();
     expect(reloaded.getState()).toEqual({ status: 'signed-out', reason: 'expired' });
 
-    const fresh = make({ refresh: () => Promise.reject(expired()), marker: memoryStore() });
+    let calls = 0;
+    const fresh = make({
+      refresh: () => {
+        calls += 1;
+        return Promise.reject(expired());
+      },
+      marker: memoryStore(),
+    });
     await fresh.restore();
     expect(fresh.getState()).toEqual({ status: 'signed-out', reason: 'none' });
+    // A browser that never signed in here has no cookie: no request that could only fail.
+    expect(calls).toBe(0);
   });
 
   it("keeps the server's reason when it refuses a refresh with 403, instead of calling it expired", async () => {

@@ -35,7 +35,10 @@ export interface LocksLike {
   request<T>(name: string, callback: () => Promise<T>): Promise<T>;
 }
 
-/** A per-tab marker (never a token) that this tab had a session, so a dead one gets a note. */
+/**
+ * A marker (never a token) that this browser signed in here: a dead session then gets a note,
+ * and a first visit skips the refresh call that could only answer 401 (a console error).
+ */
 export interface MarkerStore {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
@@ -101,6 +104,8 @@ export class RefreshCoordinator {
 
   /** The first look on page load: is there a refresh cookie that still works? */
   async restore(): Promise<void> {
+    // Never signed in from this browser (or signed out since): no cookie to try.
+    if (this.options.marker && !this.hadSession()) return this.end('none');
     await this.refresh().catch(() => undefined);
   }
 
