@@ -94,7 +94,7 @@ test('the users list filters and sorts from the URL, shows the last sign-in, and
 
   await page.goto(`/admin/users?q=${tag}&sort=-lastLoginAt`);
   await expect(page.getByRole('combobox', { name: 'Sort by', exact: true })).toHaveValue(
-    'Last sign-in, newest',
+    'Newest sign-in',
   );
   const rows = page.getByTestId('user-row');
   await expect(rows).toHaveCount(2);

@@ -1,4 +1,4 @@
-import { Group, Paper, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Box, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { TableSkeleton } from './table-skeleton';
@@ -105,18 +105,20 @@ function CardList<T>({
 }) {
   const title = columns.find((column) => column.card === 'title') ?? columns[0];
   const facts = columns.filter((column) => column !== title && (column.card ?? 'fact') === 'fact');
+  // Inside the page's own card: rows split by lines, not boxes in a box.
   return (
-    <Stack gap="sm" role="list" aria-label={label}>
-      {rows.map((row) => {
+    <Stack gap={0} role="list" aria-label={label}>
+      {rows.map((row, index) => {
         const foot = actions?.(row);
         return (
-          <Paper
+          <Box
             key={rowKey(row)}
-            withBorder
-            p="sm"
-            radius="md"
             role="listitem"
             data-testid={rowTestId}
+            py="sm"
+            style={
+              index > 0 ? { borderTop: '1px solid var(--mantine-color-default-border)' } : undefined
+            }
           >
             <Stack gap={6}>
               {title && <div>{title.cell(row)}</div>}
@@ -130,7 +132,7 @@ function CardList<T>({
               ))}
               {foot && <Group justify="flex-end">{foot}</Group>}
             </Stack>
-          </Paper>
+          </Box>
         );
       })}
     </Stack>

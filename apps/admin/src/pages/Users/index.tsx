@@ -110,12 +110,12 @@ function StatusBadge({ user }: { user: User }) {
 }
 
 const SORT_LABELS: Record<UserSort, string> = {
-  login: 'Login, A to Z',
-  '-login': 'Login, Z to A',
-  '-lastLoginAt': 'Last sign-in, newest',
-  lastLoginAt: 'Last sign-in, oldest',
-  '-createdAt': 'Created, newest',
-  createdAt: 'Created, oldest',
+  login: 'Login, A–Z',
+  '-login': 'Login, Z–A',
+  '-lastLoginAt': 'Newest sign-in',
+  lastLoginAt: 'Oldest sign-in',
+  '-createdAt': 'Newest account',
+  createdAt: 'Oldest account',
 };
 
 const COLUMNS: Column<User>[] = [
@@ -210,7 +210,7 @@ export function UsersPage() {
             searchInUrl(event.currentTarget.value);
           }}
         />
-        <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm">
+        <SimpleGrid cols={{ base: 2, sm: 3 }} spacing="sm">
           <Select
             label="Role"
             placeholder="Any role"
