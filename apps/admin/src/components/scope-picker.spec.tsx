@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
@@ -27,6 +28,9 @@ function Harness({
     />
   );
 }
+
+// Nine checkboxes clicked through userEvent: slow on a shared CI machine, not a speed check.
+jest.setTimeout(30_000);
 
 describe('ScopePicker', () => {
   it('lists every scope with its description and lets a user pick only what their roles allow', async () => {
