@@ -178,6 +178,20 @@ describe('RefreshCoordinator', () => {
     expect(state.status === 'signed-in' && state.session.passwordChangeRequired).toBe(true);
   });
 
+  it('keeps the marker when the first refresh gets no answer, so the next load tries again', async () => {
+    const marker = memoryStore();
+    make({ refresh: () => Promise.resolve(tokenResponse('first')), marker }).signIn(
+      tokenResponse('first'),
+    );
+    const unloading = make({
+      refresh: () => Promise.reject(new TypeError('Failed to fetch')),
+      marker,
+    });
+    await unloading.restore();
+    expect(unloading.getState()).toEqual({ status: 'signed-out', reason: 'none' });
+    expect(marker.getItem('latchkey.had-session')).toBe('1');
+  });
+
   it('keeps the session through a network failure', async () => {
     const coordinator = make({ refresh: () => Promise.reject(new TypeError('fetch failed')) });
     coordinator.signIn(tokenResponse('first'));

@@ -146,7 +146,10 @@ export class RefreshCoordinator {
           this.end('refused', error.problem.detail);
         else if (error instanceof ApiError && error.status === 401)
           this.end(this.hadSession() ? 'expired' : 'none');
-        else if (this.state.status === 'unknown') this.end('none');
+        // No answer (offline, or the page unloading mid-request): nothing is known about the
+        // session, so the marker stays for the next load to try again.
+        else if (this.state.status === 'unknown')
+          this.set({ status: 'signed-out', reason: 'none' });
         throw error;
       }
     };
