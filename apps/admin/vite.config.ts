@@ -19,8 +19,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
-    chunkSizeWarningLimit: 1500,
+    // No source map in the served build: dist is public, and a map would publish the sources.
+    sourcemap: false,
     rollupOptions: {
       onwarn(warning, warn) {
         // Mantine marks its modules "use client" for React Server Components; a SPA has none.

@@ -17,6 +17,7 @@ describe('route authentication declarations', () => {
             ...(route.roles.length ? [`roles=${route.roles.join('|')}`] : []),
             ...(route.scopes.length ? [`scopes=${route.scopes.join(',')}`] : []),
             ...(route.interactiveOnly ? ['interactive-only'] : []),
+            ...(route.allowedWhilePasswordChange ? ['while-password-change'] : []),
           ].join(' ');
       return `${route.method.padEnd(6)} ${route.path.padEnd(32)} ${needs}`;
     });

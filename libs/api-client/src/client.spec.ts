@@ -14,6 +14,8 @@ const USER = {
   roles: ['user'],
   mfaEnabled: false,
   disabled: false,
+  passwordChangeRequired: false,
+  lastLoginAt: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
 };

@@ -16,6 +16,7 @@ import {
   personalAccessTokenListSchema,
   personalAccessTokenSchema,
   recoveryCodesSchema,
+  revokedSessionsSchema,
   sessionListSchema,
   signingKeyListSchema,
   signingKeySchema,
@@ -31,7 +32,10 @@ import {
   type MfaLoginInput,
   type PasswordLoginInput,
   type RegisterPasskeyInput,
+  type ResetPasswordInput,
+  type Role,
   type UpdateMeInput,
+  type UserSort,
   type UpdateUserInput,
 } from '@latchkey/contracts';
 import { type ApiClientOptions, HttpTransport } from './http.js';
@@ -41,6 +45,9 @@ export type UserRef = string;
 
 export interface ListUsersParams {
   q?: string;
+  role?: Role;
+  disabled?: boolean;
+  sort?: UserSort;
   page?: number;
   pageSize?: number;
 }
@@ -123,6 +130,13 @@ export function createApiClient(options: ApiClientOptions = {}) {
         http.request({ method: 'GET', path: '/auth/sessions', schema: sessionListSchema }),
       revoke: (sessionId: string) =>
         http.request({ method: 'DELETE', path: `/auth/sessions/${id(sessionId)}` }),
+      /** Ends every session of the caller but the calling one. */
+      revokeOthers: () =>
+        http.request({
+          method: 'POST',
+          path: '/auth/sessions/revoke-others',
+          schema: revokedSessionsSchema,
+        }),
     },
 
     mfa: {
@@ -184,6 +198,9 @@ export function createApiClient(options: ApiClientOptions = {}) {
       update: (userId: string, body: UpdateUserInput) =>
         http.request({ method: 'PATCH', path: `/users/${id(userId)}`, body, schema: userSchema }),
       remove: (userId: string) => http.request({ method: 'DELETE', path: `/users/${id(userId)}` }),
+      /** Sets the password and ends every session; mustChange asks for a new one at sign-in. */
+      resetPassword: (userId: string, body: ResetPasswordInput) =>
+        http.request({ method: 'POST', path: `/users/${id(userId)}/password`, body }),
       resetMfa: (userId: string) =>
         http.request({ method: 'DELETE', path: `/users/${id(userId)}/mfa` }),
       listSessions: (userId: UserRef) =>

@@ -27,7 +27,7 @@ export interface ApiClientOptions {
 export interface RequestSpec<T> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
-  query?: Record<string, string | number | undefined | null>;
+  query?: Record<string, string | number | boolean | undefined | null>;
   body?: unknown;
   /** Validates a 2xx body; omit for 204 answers. */
   schema?: z.ZodType<T>;

@@ -63,8 +63,17 @@ export const signingKeySchema = z.object({
   state: z.enum(SIGNING_KEY_STATES),
   createdAt: z.iso.datetime(),
   retiredAt: z.iso.datetime().nullable(),
-  /** When the public key leaves the JWKS: no token it signed can still be valid then. */
+  /** The end of the grace for the short-lived tokens it signed (access, exchanged): retiring + their TTL. */
   publishedUntil: z.iso.datetime().nullable(),
+  /**
+   * Live personal access and account tokens it signed: a retired key stays published while any
+   * of them lives, so `lastExpiresAt` (null when none expires) can be far beyond `publishedUntil`.
+   */
+  liveTokens: z.object({
+    count: z.number().int(),
+    withoutExpiry: z.number().int(),
+    lastExpiresAt: z.iso.datetime().nullable(),
+  }),
 });
 export const signingKeyListSchema = z.object({ items: z.array(signingKeySchema) });
 

@@ -43,6 +43,8 @@ export const accessTokenResponseSchema = z.object({
   token_type: z.literal('Bearer'),
   expires_in: z.number().int(),
   user: userSchema,
+  /** Present after an admin's reset: this session may only change the password until it is. */
+  password_change_required: z.literal(true).optional(),
 });
 
 export const mfaChallengeSchema = z.object({
@@ -68,6 +70,8 @@ export const sessionSchema = z.object({
 
 export const sessionListSchema = z.object({ items: z.array(sessionSchema) });
 
+export const revokedSessionsSchema = z.object({ revoked: z.number().int() });
+
 export const totpSetupSchema = z.object({ secret: z.string(), otpauthUri: z.string() });
 export const totpEnableSchema = z.object({
   code: z
@@ -87,6 +91,7 @@ export type MfaChallenge = z.infer<typeof mfaChallengeSchema>;
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 export type Session = z.infer<typeof sessionSchema>;
 export type SessionList = z.infer<typeof sessionListSchema>;
+export type RevokedSessions = z.infer<typeof revokedSessionsSchema>;
 export type TotpSetup = z.infer<typeof totpSetupSchema>;
 export type TotpEnableInput = z.infer<typeof totpEnableSchema>;
 export type RecoveryCodes = z.infer<typeof recoveryCodesSchema>;

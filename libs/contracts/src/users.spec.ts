@@ -1,4 +1,10 @@
-import { createUserSchema, listUsersQuerySchema, loginSchema, passwordSchema } from './users.js';
+import {
+  createUserSchema,
+  emailSchema,
+  listUsersQuerySchema,
+  loginSchema,
+  passwordSchema,
+} from './users.js';
 
 describe('user contracts', () => {
   it('refuses logins that look like API keys, in any casing', () => {
@@ -26,7 +32,30 @@ describe('user contracts', () => {
     expect(listUsersQuerySchema.parse({ page: '2', pageSize: '5' })).toEqual({
       page: 2,
       pageSize: 5,
+      sort: 'login',
     });
     expect(listUsersQuerySchema.safeParse({ pageSize: '1000' }).success).toBe(false);
+  });
+
+  it('treats an empty or blank name as absent', () => {
+    const base = { login: 'bob', email: 'bob@example.com', password: 'x' };
+    expect(createUserSchema.parse({ ...base, displayName: '' }).displayName).toBeUndefined();
+    expect(createUserSchema.parse({ ...base, displayName: '  ' }).displayName).toBeUndefined();
+    expect(createUserSchema.parse({ ...base, displayName: ' Bob ' }).displayName).toBe('Bob');
+  });
+
+  it('says an empty email is required and a malformed one is not an address', () => {
+    expect(emailSchema.safeParse('').error?.issues[0]?.message).toBe('Email is required');
+    expect(emailSchema.safeParse('bob@').error?.issues[0]?.message).toBe(
+      'Email is not a valid address',
+    );
+    expect(emailSchema.parse(' bob@example.com ')).toBe('bob@example.com');
+  });
+
+  it('reads the user filters from the query string', () => {
+    expect(
+      listUsersQuerySchema.parse({ role: 'admin', disabled: 'false', sort: '-lastLoginAt' }),
+    ).toMatchObject({ role: 'admin', disabled: false, sort: '-lastLoginAt' });
+    expect(listUsersQuerySchema.safeParse({ disabled: 'yes' }).success).toBe(false);
   });
 });

@@ -16,8 +16,21 @@ export const loginSchema = z
     message: `Login may not start with ${RESERVED_LOGIN_PREFIX}`,
   });
 
-export const emailSchema = z.email('Email is not a valid address').max(254);
-export const displayNameSchema = z.string().trim().min(1).max(128);
+export const emailSchema = z
+  .string()
+  .trim()
+  .min(1, 'Email is required')
+  .pipe(z.email('Email is not a valid address').max(254, 'Email is at most 254 characters'));
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Name is required')
+  .max(128, 'Name is at most 128 characters');
+/** An optional name: left empty (or blank) it is absent, and the server uses the login. */
+export const optionalDisplayNameSchema = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+  displayNameSchema.optional(),
+);
 export const roleSchema = z.enum(ROLES);
 
 export function passwordSchema(minLength = DEFAULT_PASSWORD_MIN_LENGTH) {
@@ -30,7 +43,7 @@ export function passwordSchema(minLength = DEFAULT_PASSWORD_MIN_LENGTH) {
 export const createUserSchema = z.object({
   login: loginSchema,
   email: emailSchema,
-  displayName: displayNameSchema.optional(),
+  displayName: optionalDisplayNameSchema,
   password: z.string().max(PASSWORD_MAX_LENGTH),
   roles: z.array(roleSchema).min(1).default(['user']),
 });
@@ -55,8 +68,31 @@ export const changePasswordSchema = z.object({
   newPassword: z.string().max(PASSWORD_MAX_LENGTH),
 });
 
+/** An admin sets a user's password; with mustChange the user has to replace it at next sign-in. */
+export const resetPasswordSchema = z.object({
+  newPassword: z.string().max(PASSWORD_MAX_LENGTH),
+  mustChange: z.boolean().default(false),
+});
+
+/** Sort keys of the user list; a leading '-' sorts newest / last first. */
+export const USER_SORTS = [
+  'login',
+  '-login',
+  'createdAt',
+  '-createdAt',
+  'lastLoginAt',
+  '-lastLoginAt',
+] as const;
+export type UserSort = (typeof USER_SORTS)[number];
+
 export const listUsersQuerySchema = z.object({
   q: z.string().trim().max(128).optional(),
+  role: roleSchema.optional(),
+  disabled: z
+    .enum(['true', 'false'], { error: 'disabled must be true or false' })
+    .transform((value) => value === 'true')
+    .optional(),
+  sort: z.enum(USER_SORTS).default('login'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
@@ -80,6 +116,9 @@ export const userSchema = z.object({
   roles: z.array(roleSchema),
   mfaEnabled: z.boolean(),
   disabled: z.boolean(),
+  /** Set by an admin's password reset until the user picks a new password. */
+  passwordChangeRequired: z.boolean(),
+  lastLoginAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -97,6 +136,7 @@ export type CreateUserInput = z.input<typeof createUserSchema>;
 export type UpdateUserInput = z.infer<typeof updateUserSchema>;
 export type UpdateMeInput = z.infer<typeof updateMeSchema>;
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
+export type ResetPasswordInput = z.input<typeof resetPasswordSchema>;
 export type ListUsersQuery = z.infer<typeof listUsersQuerySchema>;
 export type User = z.infer<typeof userSchema>;
 export type Me = z.infer<typeof meSchema>;

@@ -1,7 +1,12 @@
 import { Center, Loader } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { useSessionState } from '../hooks/use-auth';
 import { ForbiddenPage } from '../pages/NotFound';
+
+const PasswordChangePage = lazy(async () => ({
+  default: (await import('../pages/PasswordChange')).PasswordChangePage,
+}));
 
 /** Pages behind a session: wait for the first refresh, else go to /login and come back after. */
 export function RequireSession() {
@@ -18,6 +23,13 @@ export function RequireSession() {
     const search = next === '/' ? '' : `?next=${encodeURIComponent(next)}`;
     return <Navigate to={`/login${search}`} replace />;
   }
+  // The server refuses everything but the password change to this session: ask for it first.
+  if (state.session.passwordChangeRequired)
+    return (
+      <Suspense fallback={<Loader aria-label="Loading" />}>
+        <PasswordChangePage />
+      </Suspense>
+    );
   return <Outlet />;
 }
 

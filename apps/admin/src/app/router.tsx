@@ -1,18 +1,28 @@
+import { Center, Loader } from '@mantine/core';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
-import { AppLayout } from '../components/app-layout';
-import { ApiKeysPage } from '../pages/ApiKeys';
-import { ApiTokenPage } from '../pages/ApiToken';
-import { AuditLogPage } from '../pages/AuditLog';
 import { LoginPage } from '../pages/Login';
 import { NotFoundPage } from '../pages/NotFound';
-import { PersonalAccessTokensPage } from '../pages/PersonalAccessTokens';
-import { ProfilePage } from '../pages/Profile';
-import { SecurityPage } from '../pages/Security';
-import { SessionsPage } from '../pages/Sessions';
-import { SigningKeysPage } from '../pages/SigningKeys';
-import { UserDetailPage } from '../pages/UserDetail';
-import { UsersPage } from '../pages/Users';
 import { RequireAdmin, RequireSession } from './guards';
+
+/**
+ * A page loaded with its own chunk the first time it is opened, so the first load carries only
+ * the shell, the login page and the router (each page's code splits off by route).
+ */
+function page<TModule>(load: () => Promise<TModule>, name: keyof TModule) {
+  const Page = lazy(async () => ({ default: (await load())[name] as ComponentType }));
+  return (
+    <Suspense
+      fallback={
+        <Center py="xl">
+          <Loader aria-label="Loading the page" />
+        </Center>
+      }
+    >
+      <Page />
+    </Suspense>
+  );
+}
 
 export function createAppRouter() {
   return createBrowserRouter([
@@ -21,24 +31,37 @@ export function createAppRouter() {
       element: <RequireSession />,
       children: [
         {
-          element: <AppLayout />,
+          // The signed-in shell too: the login page, the first one a visitor sees, needs none of it.
+          element: page(() => import('../components/app-layout'), 'AppLayout'),
           children: [
             { index: true, element: <Navigate to="/tokens" replace /> },
-            { path: 'profile', element: <ProfilePage /> },
-            { path: 'security', element: <SecurityPage /> },
-            { path: 'sessions', element: <SessionsPage /> },
-            { path: 'tokens', element: <PersonalAccessTokensPage /> },
-            { path: 'api-token', element: <ApiTokenPage /> },
-            { path: 'api-keys', element: <ApiKeysPage /> },
+            { path: 'profile', element: page(() => import('../pages/Profile'), 'ProfilePage') },
+            { path: 'security', element: page(() => import('../pages/Security'), 'SecurityPage') },
+            { path: 'sessions', element: page(() => import('../pages/Sessions'), 'SessionsPage') },
+            {
+              path: 'tokens',
+              element: page(
+                () => import('../pages/PersonalAccessTokens'),
+                'PersonalAccessTokensPage',
+              ),
+            },
+            { path: 'api-token', element: page(() => import('../pages/ApiToken'), 'ApiTokenPage') },
+            { path: 'api-keys', element: page(() => import('../pages/ApiKeys'), 'ApiKeysPage') },
             {
               path: 'admin',
               element: <RequireAdmin />,
               children: [
                 { index: true, element: <Navigate to="/admin/users" replace /> },
-                { path: 'users', element: <UsersPage /> },
-                { path: 'users/:userId', element: <UserDetailPage /> },
-                { path: 'audit', element: <AuditLogPage /> },
-                { path: 'signing-keys', element: <SigningKeysPage /> },
+                { path: 'users', element: page(() => import('../pages/Users'), 'UsersPage') },
+                {
+                  path: 'users/:userId',
+                  element: page(() => import('../pages/UserDetail'), 'UserDetailPage'),
+                },
+                { path: 'audit', element: page(() => import('../pages/AuditLog'), 'AuditLogPage') },
+                {
+                  path: 'signing-keys',
+                  element: page(() => import('../pages/SigningKeys'), 'SigningKeysPage'),
+                },
               ],
             },
             { path: '*', element: <NotFoundPage /> },

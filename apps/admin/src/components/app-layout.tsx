@@ -14,6 +14,8 @@ import {
   useMantineColorScheme,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { ModalsProvider } from '@mantine/modals';
+import { Notifications } from '@mantine/notifications';
 import {
   IconApi,
   IconDeviceDesktop,
@@ -119,73 +121,84 @@ export function AppLayout() {
     await navigate('/login');
   };
 
+  // Toasts and confirm dialogs belong to the signed-in pages: here, they stay out of the
+  // first load (the login page uses neither).
   return (
-    <AppShell
-      header={{ height: 56 }}
-      navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }}
-      padding="md"
-    >
-      <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
-            <Logo />
+    <ModalsProvider>
+      <Notifications position="bottom-right" />
+      <AppShell
+        header={{ height: 56 }}
+        navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+        padding="md"
+      >
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+            <Group gap="sm" wrap="nowrap">
+              <Burger
+                opened={opened}
+                onClick={toggle}
+                hiddenFrom="sm"
+                size="sm"
+                aria-label="Menu"
+              />
+              <Logo />
+            </Group>
+            <Group gap="xs" wrap="nowrap">
+              <ColorSchemeToggle />
+              <Menu position="bottom-end" width={220}>
+                <Menu.Target>
+                  <UnstyledButton aria-label="Account menu">
+                    <Group gap={8} wrap="nowrap">
+                      <Avatar radius="xl" size={32} color="indigo">
+                        {(user.displayName || user.login).slice(0, 2).toUpperCase()}
+                      </Avatar>
+                      <Text size="sm" fw={500} visibleFrom="sm">
+                        {user.login}
+                      </Text>
+                    </Group>
+                  </UnstyledButton>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  <Menu.Label>
+                    Signed in as {user.login}
+                    {user.roles.includes('admin') ? ' (admin)' : ''}
+                  </Menu.Label>
+                  <Menu.Item
+                    leftSection={<IconUser size={16} />}
+                    onClick={() => void navigate('/profile')}
+                  >
+                    My profile
+                  </Menu.Item>
+                  <Menu.Item
+                    leftSection={<IconLock size={16} />}
+                    onClick={() => void navigate('/security')}
+                  >
+                    Security
+                  </Menu.Item>
+                  <Menu.Divider />
+                  <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void logout()}>
+                    Log out
+                  </Menu.Item>
+                </Menu.Dropdown>
+              </Menu>
+            </Group>
           </Group>
-          <Group gap="xs" wrap="nowrap">
-            <ColorSchemeToggle />
-            <Menu position="bottom-end" width={220}>
-              <Menu.Target>
-                <UnstyledButton aria-label="Account menu">
-                  <Group gap={8} wrap="nowrap">
-                    <Avatar radius="xl" size={32} color="indigo">
-                      {(user.displayName || user.login).slice(0, 2).toUpperCase()}
-                    </Avatar>
-                    <Text size="sm" fw={500} visibleFrom="sm">
-                      {user.login}
-                    </Text>
-                  </Group>
-                </UnstyledButton>
-              </Menu.Target>
-              <Menu.Dropdown>
-                <Menu.Label>
-                  Signed in as {user.login}
-                  {user.roles.includes('admin') ? ' (admin)' : ''}
-                </Menu.Label>
-                <Menu.Item
-                  leftSection={<IconUser size={16} />}
-                  onClick={() => void navigate('/profile')}
-                >
-                  My profile
-                </Menu.Item>
-                <Menu.Item
-                  leftSection={<IconLock size={16} />}
-                  onClick={() => void navigate('/security')}
-                >
-                  Security
-                </Menu.Item>
-                <Menu.Divider />
-                <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void logout()}>
-                  Log out
-                </Menu.Item>
-              </Menu.Dropdown>
-            </Menu>
-          </Group>
-        </Group>
-      </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Main">
-        <ScrollArea>
-          <NavSection title="Account" items={ACCOUNT} onNavigate={close} />
-          <NavSection title="Credentials" items={CREDENTIALS} onNavigate={close} />
-          {user.roles.includes('admin') && (
-            <NavSection title="Administration" items={ADMIN} onNavigate={close} />
-          )}
-        </ScrollArea>
-      </AppShell.Navbar>
-      <AppShell.Main>
-        <div style={{ maxWidth: 1080, margin: '0 auto' }}>
-          <Outlet />
-        </div>
-      </AppShell.Main>
-    </AppShell>
+        </AppShell.Header>
+        <AppShell.Navbar p="xs" aria-label="Main">
+          <ScrollArea>
+            <NavSection title="Account" items={ACCOUNT} onNavigate={close} />
+            <NavSection title="Credentials" items={CREDENTIALS} onNavigate={close} />
+            {user.roles.includes('admin') && (
+              <NavSection title="Administration" items={ADMIN} onNavigate={close} />
+            )}
+          </ScrollArea>
+        </AppShell.Navbar>
+        <AppShell.Main>
+          <div style={{ maxWidth: 1080, margin: '0 auto' }}>
+            <Outlet />
+          </div>
+        </AppShell.Main>
+      </AppShell>
+    </ModalsProvider>
   );
 }

@@ -2,6 +2,14 @@ import { Alert, List } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { ApiError } from '@latchkey/api-client';
 
+/** Fields whose server messages a form already shows under its inputs, per failed call. */
+const shownInFields = new WeakMap<ApiError, Set<string>>();
+
+/** A form placed these fields' messages under its inputs: the alert will not repeat them. */
+export function markShownInFields(error: ApiError, fields: Iterable<string>): void {
+  shownInFields.set(error, new Set(fields));
+}
+
 /** What to tell a person about a failed call: the problem+json detail when there is one. */
 export function problemMessage(error: unknown): string {
   if (error instanceof ApiError) return error.problem.detail;
@@ -9,9 +17,17 @@ export function problemMessage(error: unknown): string {
   return 'Something went wrong.';
 }
 
+/**
+ * A failed call, said once: the detail and the field messages a form does not already show
+ * under its inputs (nothing at all when the form shows every one of them).
+ */
 export function ProblemAlert({ error, title }: { error: unknown; title?: string }) {
   if (!error) return null;
-  const issues = error instanceof ApiError ? (error.problem.errors ?? []) : [];
+  const placed = error instanceof ApiError ? shownInFields.get(error) : undefined;
+  const issues = (error instanceof ApiError ? (error.problem.errors ?? []) : []).filter(
+    (issue) => !placed?.has(issue.field),
+  );
+  if (placed && issues.length === 0) return null;
   return (
     <Alert
       color="red"

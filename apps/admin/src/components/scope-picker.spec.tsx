@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
@@ -5,12 +6,21 @@ import { SCOPE_DESCRIPTIONS, SCOPES, scopesForRoles, type Scope } from '@latchke
 import { renderWithMantine } from '../test-utils';
 import { ScopePicker, toggleScope } from './scope-picker';
 
-function Harness({ allowed, onChange }: { allowed: Scope[]; onChange: (scopes: Scope[]) => void }) {
+function Harness({
+  allowed,
+  onChange,
+  holder,
+}: {
+  allowed: Scope[];
+  onChange: (scopes: Scope[]) => void;
+  holder?: string;
+}) {
   const [value, setValue] = useState<Scope[]>([]);
   return (
     <ScopePicker
       value={value}
       allowed={allowed}
+      {...(holder ? { holder } : {})}
       onChange={(scopes) => {
         setValue(scopes);
         onChange(scopes);
@@ -18,6 +28,9 @@ function Harness({ allowed, onChange }: { allowed: Scope[]; onChange: (scopes: S
     />
   );
 }
+
+// Nine checkboxes clicked through userEvent: slow on a shared CI machine, not a speed check.
+jest.setTimeout(30_000);
 
 describe('ScopePicker', () => {
   it('lists every scope with its description and lets a user pick only what their roles allow', async () => {
@@ -43,6 +56,20 @@ describe('ScopePicker', () => {
     expect(
       (screen.getByRole('checkbox', { name: 'tokens:write' }) as HTMLInputElement).checked,
     ).toBe(true);
+  });
+
+  it("names whose roles forbid a scope: the signer's own, or the user an admin acts for", () => {
+    const { unmount } = renderWithMantine(
+      <Harness allowed={scopesForRoles(['user'])} onChange={() => undefined} />,
+    );
+    expect(screen.getAllByText(/Your roles do not allow it\./).length).toBeGreaterThan(0);
+    unmount();
+
+    renderWithMantine(
+      <Harness allowed={scopesForRoles(['user'])} onChange={() => undefined} holder="carol" />,
+    );
+    expect(screen.getAllByText(/The roles of carol do not allow it\./).length).toBeGreaterThan(0);
+    expect(screen.queryByText(/Your roles/)).toBeNull();
   });
 
   it('selects all allowed scopes at once, and clears them', async () => {

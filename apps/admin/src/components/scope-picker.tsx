@@ -8,6 +8,13 @@ export interface ScopePickerProps {
   allowed: readonly Scope[];
   error?: string;
   label?: string;
+  /** Whose roles bound the scopes, when not the signed-in person's (an admin acting for a user). */
+  holder?: string;
+}
+
+/** Why a scope cannot be picked, naming whose roles stop it. */
+export function notAllowedReason(holder?: string): string {
+  return holder ? `The roles of ${holder} do not allow it.` : 'Your roles do not allow it.';
 }
 
 /** Keeps the contract's order, whatever order the boxes were ticked in. */
@@ -25,6 +32,7 @@ export function ScopePicker({
   allowed,
   error,
   label = 'Scopes',
+  holder,
 }: ScopePickerProps) {
   const allowedSet = new Set(allowed);
   const allPicked = allowed.every((scope) => value.includes(scope));
@@ -60,7 +68,7 @@ export function ScopePicker({
               description={
                 permitted
                   ? SCOPE_DESCRIPTIONS[scope]
-                  : `${SCOPE_DESCRIPTIONS[scope]}. Your roles do not allow it.`
+                  : `${SCOPE_DESCRIPTIONS[scope]}. ${notAllowedReason(holder)}`
               }
             />
           );

@@ -1,5 +1,6 @@
 import { useForm, type UseFormInput } from '@mantine/form';
 import { ApiError } from '@latchkey/api-client';
+import { markShownInFields } from '../components/problem-alert';
 import type { z } from 'zod';
 
 type Values = Record<string, unknown>;
@@ -27,6 +28,10 @@ export function useZodForm<T extends Values>(
     if (!(error instanceof ApiError)) return false;
     const fields = Object.entries(error.fieldErrors()).filter(([field]) => field in form.values);
     if (fields.length === 0) return false;
+    markShownInFields(
+      error,
+      fields.map(([field]) => field),
+    );
     form.setErrors(Object.fromEntries(fields));
     return true;
   };

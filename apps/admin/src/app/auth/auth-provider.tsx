@@ -12,7 +12,7 @@ export function createAuth(): AuthContextValue {
       typeof BroadcastChannel !== 'undefined'
         ? new BroadcastChannel('latchkey-session')
         : undefined,
-    marker: typeof sessionStorage !== 'undefined' ? sessionStorage : undefined,
+    marker: typeof localStorage !== 'undefined' ? localStorage : undefined,
   });
   const api = createApiClient({
     credentials: 'same-origin',

@@ -15,6 +15,8 @@ const USER = {
   roles: ['user' as const],
   mfaEnabled: false,
   disabled: false,
+  passwordChangeRequired: false,
+  lastLoginAt: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
 };
@@ -136,9 +138,58 @@ describe('RefreshCoordinator', () => {
     await reloaded.restore();
     expect(reloaded.getState()).toEqual({ status: 'signed-out', reason: 'expired' });
 
-    const fresh = make({ refresh: () => Promise.reject(expired()), marker: memoryStore() });
+    let calls = 0;
+    const fresh = make({
+      refresh: () => {
+        calls += 1;
+        return Promise.reject(expired());
+      },
+      marker: memoryStore(),
+    });
     await fresh.restore();
     expect(fresh.getState()).toEqual({ status: 'signed-out', reason: 'none' });
+    // A browser that never signed in here has no cookie: no request that could only fail.
+    expect(calls).toBe(0);
+  });
+
+  it("keeps the server's reason when it refuses a refresh with 403, instead of calling it expired", async () => {
+    const detail =
+      'This page was opened at http://127.0.0.1:3000, but PUBLIC_URL is http://localhost:3000.';
+    const foreignOrigin = new ApiError(403, {
+      type: 'urn:latchkey:problem:forbidden',
+      title: 'Forbidden',
+      status: 403,
+      detail,
+      code: 'forbidden',
+    });
+    const marker = memoryStore();
+    make({ refresh: () => Promise.resolve(tokenResponse('first')), marker }).signIn(
+      tokenResponse('first'),
+    );
+    const reloaded = make({ refresh: () => Promise.reject(foreignOrigin), marker });
+    await reloaded.restore();
+    expect(reloaded.getState()).toEqual({ status: 'signed-out', reason: 'refused', detail });
+  });
+
+  it('marks a session whose password an admin reset with "must change"', () => {
+    const coordinator = make({ refresh: () => Promise.resolve(tokenResponse('first')) });
+    coordinator.signIn({ ...tokenResponse('first'), password_change_required: true });
+    const state = coordinator.getState();
+    expect(state.status === 'signed-in' && state.session.passwordChangeRequired).toBe(true);
+  });
+
+  it('keeps the marker when the first refresh gets no answer, so the next load tries again', async () => {
+    const marker = memoryStore();
+    make({ refresh: () => Promise.resolve(tokenResponse('first')), marker }).signIn(
+      tokenResponse('first'),
+    );
+    const unloading = make({
+      refresh: () => Promise.reject(new TypeError('Failed to fetch')),
+      marker,
+    });
+    await unloading.restore();
+    expect(unloading.getState()).toEqual({ status: 'signed-out', reason: 'none' });
+    expect(marker.getItem('latchkey.had-session')).toBe('1');
   });
 
   it('keeps the session through a network failure', async () => {

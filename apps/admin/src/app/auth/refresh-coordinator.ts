@@ -6,15 +6,20 @@ export interface Session {
   /** Epoch milliseconds. */
   expiresAt: number;
   user: User;
+  /** An admin reset the password with "must change": nothing else works until it is changed. */
+  passwordChangeRequired: boolean;
 }
 
-/** Why there is no session: never had one here, logged out, or the server ended it. */
-export type SignedOutReason = 'none' | 'logout' | 'expired';
+/**
+ * Why there is no session: never had one here, logged out, the server ended it, or the server
+ * refused the refresh outright (403: a foreign Origin), with its problem detail.
+ */
+export type SignedOutReason = 'none' | 'logout' | 'expired' | 'refused';
 
 export type SessionState =
   | { status: 'unknown' }
   | { status: 'signed-in'; session: Session }
-  | { status: 'signed-out'; reason: SignedOutReason };
+  | { status: 'signed-out'; reason: SignedOutReason; detail?: string };
 
 type ChannelMessage =
   | { type: 'session'; response: AccessTokenResponse; receivedAt: number }
@@ -30,7 +35,10 @@ export interface LocksLike {
   request<T>(name: string, callback: () => Promise<T>): Promise<T>;
 }
 
-/** A per-tab marker (never a token) that this tab had a session, so a dead one gets a note. */
+/**
+ * A marker (never a token) that this browser signed in here: a dead session then gets a note,
+ * and a first visit skips the refresh call that could only answer 401 (a console error).
+ */
 export interface MarkerStore {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
@@ -96,6 +104,8 @@ export class RefreshCoordinator {
 
   /** The first look on page load: is there a refresh cookie that still works? */
   async restore(): Promise<void> {
+    // Never signed in from this browser (or signed out since): no cookie to try.
+    if (this.options.marker && !this.hadSession()) return this.end('none');
     await this.refresh().catch(() => undefined);
   }
 
@@ -131,9 +141,15 @@ export class RefreshCoordinator {
         this.broadcast({ type: 'session', response, receivedAt: requestedAt });
         return this.adopt(response, requestedAt);
       } catch (error) {
-        if (error instanceof ApiError && (error.status === 401 || error.status === 403))
+        // 403 is not an ended session but a refusal the person must read (the server says why).
+        if (error instanceof ApiError && error.status === 403)
+          this.end('refused', error.problem.detail);
+        else if (error instanceof ApiError && error.status === 401)
           this.end(this.hadSession() ? 'expired' : 'none');
-        else if (this.state.status === 'unknown') this.end('none');
+        // No answer (offline, or the page unloading mid-request): nothing is known about the
+        // session, so the marker stays for the next load to try again.
+        else if (this.state.status === 'unknown')
+          this.set({ status: 'signed-out', reason: 'none' });
         throw error;
       }
     };
@@ -150,6 +166,7 @@ export class RefreshCoordinator {
       accessToken: response.access_token,
       expiresAt: receivedAt + response.expires_in * 1000,
       user: response.user,
+      passwordChangeRequired: response.password_change_required === true,
     };
     this.generation += 1;
     this.options.marker?.setItem(MARKER_KEY, '1');
@@ -158,10 +175,10 @@ export class RefreshCoordinator {
     return session;
   }
 
-  private end(reason: SignedOutReason): void {
+  private end(reason: SignedOutReason, detail?: string): void {
     clearTimeout(this.timer);
     this.options.marker?.removeItem(MARKER_KEY);
-    this.set({ status: 'signed-out', reason });
+    this.set(detail ? { status: 'signed-out', reason, detail } : { status: 'signed-out', reason });
   }
 
   private hadSession(): boolean {

@@ -1,28 +1,20 @@
-import {
-  Badge,
-  Button,
-  Card,
-  Code,
-  Group,
-  Select,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-} from '@mantine/core';
-import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
+import { Badge, Button, Card, Group, Select, SimpleGrid, Stack, Text } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { IconChevronLeft, IconChevronRight, IconFileText } from '@tabler/icons-react';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { AUDIT_EVENT_TYPES, type AuditEvent, type AuditEventType } from '@latchkey/contracts';
+import { AuditDetails } from '../../components/audit-details';
+import { DataTable, type Column } from '../../components/data-table';
 import { DateText } from '../../components/date-text';
 import { EmptyState } from '../../components/empty-state';
 import { PageHeader } from '../../components/page-header';
 import { ProblemAlert } from '../../components/problem-alert';
-import { TableSkeleton } from '../../components/table-skeleton';
-import { useApi } from '../../hooks/use-auth';
+import { oneOf, useSearchState } from '../../hooks/use-search-state';
+import { useAuditEvents } from '../../resources/audit/queries';
+import { useUser, useUsers } from '../../resources/users/queries';
 
 const PAGE_SIZE = 25;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function typeColor(type: AuditEventType): string {
   if (type.endsWith('failed') || type.includes('reuse')) return 'red';
@@ -40,68 +32,67 @@ function Person({ login, id }: { login: string | null; id: string | null }) {
         —
       </Text>
     );
-  return <Text size="sm">{login ?? id}</Text>;
-}
-
-function EventRow({ event }: { event: AuditEvent }) {
-  const details = Object.keys(event.details).length > 0 ? JSON.stringify(event.details) : null;
   return (
-    <Table.Tr data-testid="audit-row">
-      <Table.Td>
-        <DateText value={event.createdAt} />
-      </Table.Td>
-      <Table.Td>
-        <Badge color={typeColor(event.type)} variant="light" tt="none" ff="monospace">
-          {event.type}
-        </Badge>
-      </Table.Td>
-      <Table.Td>
-        <Person login={event.actorLogin} id={event.actorId} />
-      </Table.Td>
-      <Table.Td visibleFrom="sm">
-        <Person login={event.subjectLogin} id={event.subjectId} />
-      </Table.Td>
-      <Table.Td visibleFrom="sm">
-        <Text size="sm" ff="monospace">
-          {event.ip ?? '—'}
-        </Text>
-      </Table.Td>
-      <Table.Td maw={260} visibleFrom="sm">
-        {details && (
-          <Code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{details}</Code>
-        )}
-      </Table.Td>
-    </Table.Tr>
+    <Text size="sm" style={{ wordBreak: 'break-all' }}>
+      {login ?? id}
+    </Text>
   );
 }
 
+const COLUMNS: Column<AuditEvent>[] = [
+  {
+    key: 'event',
+    header: 'Event',
+    card: 'title',
+    cell: (event) => (
+      <Badge color={typeColor(event.type)} variant="light" tt="none" ff="monospace" maw="none">
+        {event.type}
+      </Badge>
+    ),
+  },
+  { key: 'when', header: 'When', cell: (event) => <DateText value={event.createdAt} /> },
+  {
+    key: 'actor',
+    header: 'Actor',
+    cell: (event) => <Person login={event.actorLogin} id={event.actorId} />,
+  },
+  {
+    key: 'subject',
+    header: 'Subject',
+    cell: (event) => <Person login={event.subjectLogin} id={event.subjectId} />,
+  },
+  {
+    key: 'ip',
+    header: 'IP',
+    cell: (event) => (
+      <Text size="sm" ff="monospace">
+        {event.ip ?? '—'}
+      </Text>
+    ),
+  },
+  { key: 'details', header: 'Details', cell: (event) => <AuditDetails details={event.details} /> },
+];
+
 export function AuditLogPage() {
-  const api = useApi();
-  const phone = useMediaQuery('(max-width: 48em)');
+  const { params, update } = useSearchState();
+  const userId = UUID.test(params.get('user') ?? '') ? (params.get('user') as string) : undefined;
+  const type = oneOf(AUDIT_EVENT_TYPES, params.get('type'));
+  const before = params.get('before') ?? undefined;
+  /** Cursors of the newer pages seen in this visit, so "Newer" steps back one page at a time. */
+  const [newer, setNewer] = useState<(string | undefined)[]>([]);
   const [userSearch, setUserSearch] = useState('');
   const [userQuery] = useDebouncedValue(userSearch, 250);
-  const [userId, setUserId] = useState<string | null>(null);
-  const [type, setType] = useState<AuditEventType | null>(null);
-  /** Cursors of the pages before this one; the last is this page's `before`. */
-  const [cursors, setCursors] = useState<string[]>([]);
-  const before = cursors.at(-1);
 
-  const users = useQuery({
-    queryKey: ['users', { q: userQuery, page: 1, pageSize: 50 }],
-    queryFn: () => api.users.list({ q: userQuery || undefined, pageSize: 50 }),
-  });
-  const events = useQuery({
-    queryKey: ['audit-events', { userId, type, before }],
-    queryFn: () =>
-      api.audit.list({
-        userId: userId ?? undefined,
-        type: type ?? undefined,
-        before,
-        limit: PAGE_SIZE,
-      }),
-    placeholderData: keepPreviousData,
-  });
-  const resetPaging = () => setCursors([]);
+  const users = useUsers({ q: userQuery || undefined, pageSize: 50 });
+  const chosen = useUser(userId ?? '', { enabled: userId !== undefined });
+  const userOptions = [...(users.data?.items ?? []), ...(chosen.data ? [chosen.data] : [])]
+    .filter((user, index, all) => all.findIndex((other) => other.id === user.id) === index)
+    .map((user) => ({ value: user.id, label: user.login }));
+  const events = useAuditEvents({ userId, type, before, limit: PAGE_SIZE });
+  const filter = (changes: Record<string, string | null>) => {
+    setNewer([]);
+    update({ ...changes, before: null });
+  };
 
   return (
     <>
@@ -118,12 +109,9 @@ export function AuditLogPage() {
             clearable
             searchValue={userSearch}
             onSearchChange={setUserSearch}
-            data={(users.data?.items ?? []).map((user) => ({ value: user.id, label: user.login }))}
-            value={userId}
-            onChange={(value) => {
-              setUserId(value);
-              resetPaging();
-            }}
+            data={userOptions}
+            value={userId ?? null}
+            onChange={(value) => filter({ user: value })}
           />
           <Select
             label="Event type"
@@ -131,49 +119,39 @@ export function AuditLogPage() {
             clearable
             searchable
             data={[...AUDIT_EVENT_TYPES]}
-            value={type}
-            onChange={(value) => {
-              setType(value as AuditEventType | null);
-              resetPaging();
-            }}
+            value={type ?? null}
+            onChange={(value) => filter({ type: value })}
           />
         </SimpleGrid>
         <ProblemAlert error={events.error} />
         <Card withBorder padding="md">
-          {!events.data ? (
-            !events.error && <TableSkeleton rows={8} />
-          ) : events.data.items.length === 0 ? (
-            <EmptyState icon={<IconFileText size={24} />} title="No events">
-              Nothing matches these filters.
-            </EmptyState>
-          ) : (
-            <Table.ScrollContainer minWidth={phone ? 0 : 820}>
-              <Table verticalSpacing="xs" highlightOnHover>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>When</Table.Th>
-                    <Table.Th>Event</Table.Th>
-                    <Table.Th>Actor</Table.Th>
-                    <Table.Th visibleFrom="sm">Subject</Table.Th>
-                    <Table.Th visibleFrom="sm">IP</Table.Th>
-                    <Table.Th visibleFrom="sm">Details</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {events.data.items.map((event) => (
-                    <EventRow key={event.id} event={event} />
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
+          <DataTable
+            label="Audit events"
+            rows={events.error ? [] : events.data?.items}
+            columns={COLUMNS}
+            rowKey={(event) => event.id}
+            rowTestId="audit-row"
+            minWidth={900}
+            loadingRows={8}
+            verticalSpacing="xs"
+            empty={
+              events.error ? null : (
+                <EmptyState icon={<IconFileText size={24} />} title="No events">
+                  Nothing matches these filters.
+                </EmptyState>
+              )
+            }
+          />
         </Card>
         <Group justify="flex-end">
           <Button
             variant="default"
             leftSection={<IconChevronLeft size={16} />}
-            disabled={cursors.length === 0}
-            onClick={() => setCursors((previous) => previous.slice(0, -1))}
+            disabled={!before}
+            onClick={() => {
+              update({ before: newer.at(-1) ?? null });
+              setNewer((previous) => previous.slice(0, -1));
+            }}
           >
             Newer
           </Button>
@@ -183,7 +161,9 @@ export function AuditLogPage() {
             disabled={!events.data?.nextBefore}
             onClick={() => {
               const next = events.data?.nextBefore;
-              if (next) setCursors((previous) => [...previous, next]);
+              if (!next) return;
+              setNewer((previous) => [...previous, before]);
+              update({ before: next });
             }}
           >
             Older

@@ -36,6 +36,7 @@ import { useZodForm } from '../../hooks/use-zod-form';
 const NOTES = {
   expired: 'Your session has ended: it expired or was revoked. Sign in again to continue.',
   logout: 'You have logged out.',
+  refused: 'The server refused to continue your session.',
 } as const;
 
 /** Only same-app paths, so ?next= cannot send anyone elsewhere. */
@@ -234,8 +235,11 @@ export function LoginPage() {
     queryClient.clear();
     coordinator.signIn(response);
   };
+  // A refused refresh (403) shows the server's own reason, e.g. a PUBLIC_URL mismatch.
   const note =
-    state.status === 'signed-out' && state.reason !== 'none' ? NOTES[state.reason] : null;
+    state.status === 'signed-out' && state.reason !== 'none'
+      ? (state.detail ?? NOTES[state.reason])
+      : null;
 
   return (
     <Center mih="100dvh" p="md">

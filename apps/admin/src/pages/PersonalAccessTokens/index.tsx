@@ -7,12 +7,10 @@ import {
   Modal,
   Select,
   Stack,
-  Table,
   Text,
   TextInput,
   Tooltip,
 } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
 import { IconPlus, IconTicket } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -27,7 +25,8 @@ import { z } from 'zod';
 import { confirmDestructive } from '../../components/confirm';
 import { DateText, formatDate } from '../../components/date-text';
 import { EmptyState } from '../../components/empty-state';
-import { MobileCard } from '../../components/mobile-card';
+import { DataTable, usePhone, type Column } from '../../components/data-table';
+import { ScopeBadges } from '../../components/scope-badges';
 import {
   EXPIRY_PRESETS,
   expiresAtFor,
@@ -148,18 +147,6 @@ export interface TokensTableProps {
   revokingId?: string | undefined;
 }
 
-function ScopeBadges({ scopes }: { scopes: readonly string[] }) {
-  return (
-    <Group gap={4}>
-      {scopes.map((scope) => (
-        <Badge key={scope} variant="default" size="sm" tt="none" ff="monospace">
-          {scope}
-        </Badge>
-      ))}
-    </Group>
-  );
-}
-
 function LastUsed({ token }: { token: PersonalAccessToken }) {
   return (
     <>
@@ -173,96 +160,68 @@ function LastUsed({ token }: { token: PersonalAccessToken }) {
   );
 }
 
+const TOKEN_COLUMNS: Column<PersonalAccessToken>[] = [
+  {
+    key: 'name',
+    header: 'Name',
+    card: 'title',
+    cell: (token) => (
+      <>
+        <Text size="sm" fw={500}>
+          {token.name}
+        </Text>
+        <Text size="xs" c="dimmed">
+          Created <DateText value={token.createdAt} />
+        </Text>
+      </>
+    ),
+  },
+  { key: 'scopes', header: 'Scopes', cell: (token) => <ScopeBadges scopes={token.scopes} /> },
+  { key: 'used', header: 'Last used', cell: (token) => <LastUsed token={token} /> },
+  {
+    key: 'expires',
+    header: 'Expires',
+    cell: (token) => <ExpiryCell expiresAt={token.expiresAt} />,
+  },
+];
+
 /** Personal access tokens with scopes, use and expiry; shared with the admin's user page. */
 export function TokensTable({ tokens, onRevoke, revokingId }: TokensTableProps) {
-  const phone = useMediaQuery('(max-width: 48em)');
-  const revokeButton = (token: PersonalAccessToken) => (
-    <Button
-      size="xs"
-      color="red"
-      variant="subtle"
-      loading={revokingId === token.id}
-      aria-label={`Revoke ${token.name}`}
-      onClick={() =>
-        confirmDestructive({
-          title: `Revoke “${token.name}”?`,
-          message:
-            'Scripts and services using this token lose access at once. This cannot be undone.',
-          confirmLabel: 'Revoke token',
-          onConfirm: () => onRevoke(token),
-        })
-      }
-    >
-      Revoke
-    </Button>
-  );
-  if (phone)
-    return (
-      <Stack gap="sm">
-        {tokens.map((token) => (
-          <MobileCard
-            key={token.id}
-            testId="token-row"
-            title={
-              <Text size="sm" fw={600}>
-                {token.name}
-              </Text>
-            }
-            facts={[
-              ['Scopes', <ScopeBadges key="scopes" scopes={token.scopes} />],
-              ['Created', <DateText key="created" value={token.createdAt} />],
-              ['Last used', <LastUsed key="used" token={token} />],
-              ['Expires', <ExpiryCell key="expires" expiresAt={token.expiresAt} />],
-            ]}
-            actions={revokeButton(token)}
-          />
-        ))}
-      </Stack>
-    );
   return (
-    <Table.ScrollContainer minWidth={640}>
-      <Table verticalSpacing="sm" highlightOnHover>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Scopes</Table.Th>
-            <Table.Th>Last used</Table.Th>
-            <Table.Th>Expires</Table.Th>
-            <Table.Th />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {tokens.map((token) => (
-            <Table.Tr key={token.id} data-testid="token-row">
-              <Table.Td>
-                <Text size="sm" fw={500}>
-                  {token.name}
-                </Text>
-                <Text size="xs" c="dimmed">
-                  Created <DateText value={token.createdAt} />
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <ScopeBadges scopes={token.scopes} />
-              </Table.Td>
-              <Table.Td>
-                <LastUsed token={token} />
-              </Table.Td>
-              <Table.Td>
-                <ExpiryCell expiresAt={token.expiresAt} />
-              </Table.Td>
-              <Table.Td ta="right">{revokeButton(token)}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      label="Personal access tokens"
+      rows={tokens}
+      columns={TOKEN_COLUMNS}
+      rowKey={(token) => token.id}
+      rowTestId="token-row"
+      empty={null}
+      actions={(token) => (
+        <Button
+          size="xs"
+          color="red"
+          variant="subtle"
+          loading={revokingId === token.id}
+          aria-label={`Revoke ${token.name}`}
+          onClick={() =>
+            confirmDestructive({
+              title: `Revoke “${token.name}”?`,
+              message:
+                'Scripts and services using this token lose access at once. This cannot be undone.',
+              confirmLabel: 'Revoke token',
+              onConfirm: () => onRevoke(token),
+            })
+          }
+        >
+          Revoke
+        </Button>
+      )}
+    />
   );
 }
 
 export function PersonalAccessTokensPage() {
   const api = useApi();
-  const phone = useMediaQuery('(max-width: 48em)');
+  const phone = usePhone();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<PersonalAccessTokenCreated | null>(null);
   const tokens = useQuery({

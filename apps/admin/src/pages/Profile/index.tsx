@@ -4,7 +4,6 @@ import {
   Card,
   Grid,
   Group,
-  PasswordInput,
   Skeleton,
   Stack,
   Text,
@@ -12,8 +11,8 @@ import {
   Title,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { changePasswordSchema, passwordSchema, updateMeSchema, type Me } from '@latchkey/contracts';
-import { z } from 'zod';
+import { updateMeSchema, type Me } from '@latchkey/contracts';
+import { ChangePasswordForm } from '../../components/change-password-form';
 import { DateText } from '../../components/date-text';
 import { PageHeader } from '../../components/page-header';
 import { ProblemAlert } from '../../components/problem-alert';
@@ -49,60 +48,6 @@ function ProfileForm({ me }: { me: Me }) {
         <Group justify="flex-end">
           <Button type="submit" loading={save.isPending} disabled={!form.isDirty()}>
             Save profile
-          </Button>
-        </Group>
-      </Stack>
-    </form>
-  );
-}
-
-const passwordFormSchema = changePasswordSchema
-  .extend({
-    currentPassword: z.string().min(1, 'Enter your current password'),
-    newPassword: passwordSchema(),
-    confirmPassword: z.string(),
-  })
-  .refine((values) => values.newPassword === values.confirmPassword, {
-    path: ['confirmPassword'],
-    message: 'The two new passwords differ',
-  });
-
-function PasswordForm() {
-  const api = useApi();
-  const form = useZodForm(passwordFormSchema, {
-    initialValues: { currentPassword: '', newPassword: '', confirmPassword: '' },
-  });
-  const change = useAction({
-    run: ({ currentPassword, newPassword }: typeof form.values) =>
-      api.me.changePassword({ currentPassword, newPassword }),
-    success: 'Password changed. Your other sessions were signed out.',
-    invalidates: [['sessions']],
-    toastErrors: false,
-    onSuccess: () => form.reset(),
-  });
-  return (
-    <form noValidate onSubmit={form.submitTo(change)}>
-      <Stack>
-        <ProblemAlert error={change.error} />
-        <PasswordInput
-          label="Current password"
-          autoComplete="current-password"
-          {...form.getInputProps('currentPassword')}
-        />
-        <PasswordInput
-          label="New password"
-          description="At least 12 characters. A long phrase is easiest to remember."
-          autoComplete="new-password"
-          {...form.getInputProps('newPassword')}
-        />
-        <PasswordInput
-          label="Repeat the new password"
-          autoComplete="new-password"
-          {...form.getInputProps('confirmPassword')}
-        />
-        <Group justify="flex-end">
-          <Button type="submit" loading={change.isPending}>
-            Change password
           </Button>
         </Group>
       </Stack>
@@ -157,7 +102,7 @@ export function ProfilePage() {
             <Title order={3} size="h4" mb="md">
               Password
             </Title>
-            <PasswordForm />
+            <ChangePasswordForm />
           </Card>
         </Grid.Col>
       </Grid>

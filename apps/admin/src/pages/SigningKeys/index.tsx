@@ -1,30 +1,97 @@
-import { Badge, Button, Card, Table, Text } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+import { Badge, Button, Card, Text } from '@mantine/core';
 import { IconRotate, IconWritingSign } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
+import type { SigningKey } from '@latchkey/contracts';
 import { confirmDestructive } from '../../components/confirm';
+import { DataTable, type Column } from '../../components/data-table';
 import { DateText } from '../../components/date-text';
 import { EmptyState } from '../../components/empty-state';
 import { PageHeader } from '../../components/page-header';
 import { ProblemAlert } from '../../components/problem-alert';
-import { TableSkeleton } from '../../components/table-skeleton';
-import { useAction } from '../../hooks/use-action';
-import { useApi } from '../../hooks/use-auth';
+import { useRotateSigningKey, useSigningKeys } from '../../resources/signing-keys/queries';
+
+/** The later of two instants, either of which may be missing. */
+function later(a: string | null, b: string | null): string | null {
+  if (!a || !b) return a ?? b;
+  return new Date(a).getTime() >= new Date(b).getTime() ? a : b;
+}
+
+/**
+ * How long the server keeps a key in the JWKS: while it is active; then until its short-lived
+ * tokens are past (publishedUntil) and every live PAT or account token it signed has expired.
+ */
+export function PublishedUntil({ signingKey }: { signingKey: SigningKey }) {
+  const { liveTokens } = signingKey;
+  if (signingKey.state === 'active')
+    return (
+      <Text size="sm" c="dimmed">
+        While active
+      </Text>
+    );
+  if (liveTokens.withoutExpiry > 0)
+    return (
+      <Text size="sm">
+        Until its {liveTokens.withoutExpiry === 1 ? 'token' : `${liveTokens.withoutExpiry} tokens`}{' '}
+        without expiry {liveTokens.withoutExpiry === 1 ? 'is' : 'are'} revoked
+      </Text>
+    );
+  const until = later(signingKey.publishedUntil, liveTokens.lastExpiresAt);
+  return (
+    <>
+      <DateText value={until} empty="—" />
+      {liveTokens.count > 0 && (
+        <Text size="xs" c="dimmed">
+          {liveTokens.count === 1 ? 'a live token' : `${liveTokens.count} live tokens`} signed with
+          it
+        </Text>
+      )}
+    </>
+  );
+}
+
+const COLUMNS: Column<SigningKey>[] = [
+  {
+    key: 'kid',
+    header: 'Key id',
+    card: 'title',
+    cell: (key) => (
+      <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+        {key.kid}
+      </Text>
+    ),
+  },
+  { key: 'alg', header: 'Algorithm', cell: (key) => <Text size="sm">{key.alg}</Text> },
+  {
+    key: 'state',
+    header: 'State',
+    cell: (key) => (
+      <Badge color={key.state === 'active' ? 'teal' : 'gray'} variant="light" maw="none">
+        {key.state}
+      </Badge>
+    ),
+  },
+  { key: 'created', header: 'Created', cell: (key) => <DateText value={key.createdAt} /> },
+  {
+    key: 'retired',
+    header: 'Retired',
+    cell: (key) => <DateText value={key.retiredAt} empty="—" />,
+  },
+  {
+    key: 'published',
+    header: 'Published until',
+    cell: (key) => <PublishedUntil signingKey={key} />,
+  },
+];
 
 export function SigningKeysPage() {
-  const api = useApi();
-  const phone = useMediaQuery('(max-width: 48em)');
-  const keys = useQuery({ queryKey: ['signing-keys'], queryFn: () => api.signingKeys.list() });
-  const rotate = useAction({
-    run: () => api.signingKeys.rotate(),
+  const keys = useSigningKeys();
+  const rotate = useRotateSigningKey({
     success: (key) => `New signing key ${key.kid} is active`,
-    invalidates: [['signing-keys']],
   });
   return (
     <>
       <PageHeader
         title="Signing keys"
-        description="The keys that sign Latchkey's JWTs, published at /.well-known/jwks.json. A retired key stays published until every token it signed has expired."
+        description="The keys that sign Latchkey's JWTs, published at /.well-known/jwks.json. A retired key stays published until every token it signed has expired, personal access and account tokens included."
         action={
           <Button
             leftSection={<IconRotate size={16} />}
@@ -45,54 +112,21 @@ export function SigningKeysPage() {
       />
       <ProblemAlert error={keys.error} />
       <Card withBorder padding="md">
-        {!keys.data ? (
-          !keys.error && <TableSkeleton />
-        ) : keys.data.items.length === 0 ? (
-          <EmptyState icon={<IconWritingSign size={24} />} title="No signing keys">
-            Tokens are signed with a shared secret (JWT_SECRET), so there is no key to list.
-          </EmptyState>
-        ) : (
-          <Table.ScrollContainer minWidth={phone ? 0 : 640}>
-            <Table verticalSpacing="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Key id</Table.Th>
-                  <Table.Th visibleFrom="sm">Algorithm</Table.Th>
-                  <Table.Th>State</Table.Th>
-                  <Table.Th visibleFrom="sm">Created</Table.Th>
-                  <Table.Th visibleFrom="sm">Retired</Table.Th>
-                  <Table.Th>Published until</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {keys.data.items.map((key) => (
-                  <Table.Tr key={key.kid} data-testid="signing-key-row">
-                    <Table.Td>
-                      <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
-                        {key.kid}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td visibleFrom="sm">{key.alg}</Table.Td>
-                    <Table.Td>
-                      <Badge color={key.state === 'active' ? 'teal' : 'gray'} variant="light">
-                        {key.state}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td visibleFrom="sm">
-                      <DateText value={key.createdAt} />
-                    </Table.Td>
-                    <Table.Td visibleFrom="sm">
-                      <DateText value={key.retiredAt} empty="—" />
-                    </Table.Td>
-                    <Table.Td>
-                      <DateText value={key.publishedUntil} empty="—" />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+        <DataTable
+          label="Signing keys"
+          rows={keys.error ? [] : keys.data?.items}
+          columns={COLUMNS}
+          rowKey={(key) => key.kid}
+          rowTestId="signing-key-row"
+          minWidth={760}
+          empty={
+            keys.error ? null : (
+              <EmptyState icon={<IconWritingSign size={24} />} title="No signing keys">
+                Tokens are signed with a shared secret (JWT_SECRET), so there is no key to list.
+              </EmptyState>
+            )
+          }
+        />
       </Card>
     </>
   );

@@ -13,7 +13,6 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
 import { IconArrowLeft, IconTicket } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -29,11 +28,11 @@ import {
   type PersonalAccessToken,
   type Role,
   type Scope,
-  type Session,
   type User,
 } from '@latchkey/contracts';
 import { ApiKeysTable } from '../../components/api-keys-table';
 import { confirmDestructive } from '../../components/confirm';
+import { usePhone } from '../../components/data-table';
 import { DateText } from '../../components/date-text';
 import { EmptyState } from '../../components/empty-state';
 import { PageHeader } from '../../components/page-header';
@@ -45,8 +44,11 @@ import { TableSkeleton } from '../../components/table-skeleton';
 import { useAction } from '../../hooks/use-action';
 import { useApi, useCurrentUser } from '../../hooks/use-auth';
 import { useZodForm } from '../../hooks/use-zod-form';
+import { useRevokeUserSession, useUserSessions } from '../../resources/sessions/queries';
+import { userKeys, useUser } from '../../resources/users/queries';
 import { TokensTable } from '../PersonalAccessTokens';
 import { UserPasskeysCard } from './passkeys-card';
+import { ResetPasswordAction } from './reset-password';
 
 const accountFormSchema = updateUserSchema.required().omit({ disabled: true });
 
@@ -64,11 +66,11 @@ function AccountTab({ user }: { user: User }) {
   const form = useZodForm<AccountValues>(accountFormSchema, {
     initialValues: { displayName: user.displayName, email: user.email, roles: user.roles },
   });
-  const userKeys = [['users'], ['user', user.id]];
+  const userQueries = [userKeys.all];
   const save = useAction({
     run: (values: AccountValues) => api.users.update(user.id, values),
     success: 'User saved',
-    invalidates: userKeys,
+    invalidates: userQueries,
     toastErrors: false,
     onSuccess: (saved) =>
       form.resetDirty({ displayName: saved.displayName, email: saved.email, roles: saved.roles }),
@@ -79,12 +81,12 @@ function AccountTab({ user }: { user: User }) {
       saved.disabled
         ? `${saved.login} is disabled: every credential stopped working`
         : `${saved.login} is enabled again`,
-    invalidates: userKeys,
+    invalidates: userQueries,
   });
   const resetMfa = useAction({
     run: () => api.users.resetMfa(user.id),
     success: 'Two-factor authentication reset',
-    invalidates: userKeys,
+    invalidates: userQueries,
   });
   const remove = useAction({
     run: () => api.users.remove(user.id),
@@ -169,6 +171,7 @@ function AccountTab({ user }: { user: User }) {
               </Button>
             )}
           </Group>
+          <ResetPasswordAction user={user} self={self} />
           <Group justify="space-between" wrap="wrap">
             <div>
               <Text size="sm" fw={500}>
@@ -231,16 +234,8 @@ function AccountTab({ user }: { user: User }) {
 }
 
 function SessionsTab({ user }: { user: User }) {
-  const api = useApi();
-  const sessions = useQuery({
-    queryKey: ['user', user.id, 'sessions'],
-    queryFn: () => api.users.listSessions(user.id),
-  });
-  const revoke = useAction({
-    run: (session: Session) => api.users.revokeSession(user.id, session.id),
-    success: 'Session revoked',
-    invalidates: [['user', user.id, 'sessions']],
-  });
+  const sessions = useUserSessions(user.id);
+  const revoke = useRevokeUserSession(user.id, { success: 'Session revoked' });
   return (
     <Card withBorder padding="md">
       <ProblemAlert error={sessions.error} />
@@ -323,6 +318,7 @@ function CreateApiKeyForm({
           value={form.values.scopes}
           onChange={(scopes) => form.setFieldValue('scopes', scopes)}
           allowed={allowed}
+          holder={user.login}
           error={form.errors.scopes as string | undefined}
         />
         <Group justify="flex-end">
@@ -337,7 +333,7 @@ function CreateApiKeyForm({
 
 function ApiKeysTab({ user }: { user: User }) {
   const api = useApi();
-  const phone = useMediaQuery('(max-width: 48em)');
+  const phone = usePhone();
   const [creating, setCreating] = useState(false);
   const [revealed, setRevealed] = useState<(ApiKeySecret & { title: string }) | null>(null);
   const queryKey = ['user', user.id, 'api-keys'];
@@ -418,9 +414,8 @@ function ApiKeysTab({ user }: { user: User }) {
 }
 
 export function UserDetailPage() {
-  const api = useApi();
   const { userId = '' } = useParams();
-  const user = useQuery({ queryKey: ['user', userId], queryFn: () => api.users.get(userId) });
+  const user = useUser(userId);
   return (
     <>
       <Anchor component={Link} to="/admin/users" size="sm" mb="xs" display="inline-flex">
@@ -438,7 +433,8 @@ export function UserDetailPage() {
             description={
               <>
                 {user.data.displayName} · {user.data.email} · created{' '}
-                <DateText value={user.data.createdAt} />
+                <DateText value={user.data.createdAt} /> · last sign-in{' '}
+                <DateText value={user.data.lastLoginAt} />
               </>
             }
             action={

@@ -1,4 +1,5 @@
 import {
+  Anchor,
   Badge,
   Button,
   Card,
@@ -7,25 +8,34 @@ import {
   Modal,
   Pagination,
   PasswordInput,
+  Select,
+  SimpleGrid,
   Stack,
-  Table,
   Text,
   TextInput,
 } from '@mantine/core';
-import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
+import { useDebouncedCallback } from '@mantine/hooks';
 import { IconPlus, IconSearch, IconUsers } from '@tabler/icons-react';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { createUserSchema, passwordSchema, ROLES, type Role, type User } from '@latchkey/contracts';
+import {
+  createUserSchema,
+  passwordSchema,
+  ROLES,
+  USER_SORTS,
+  type CreateUserInput,
+  type Role,
+  type User,
+  type UserSort,
+} from '@latchkey/contracts';
+import { DataTable, usePhone, type Column } from '../../components/data-table';
 import { DateText } from '../../components/date-text';
 import { EmptyState } from '../../components/empty-state';
 import { PageHeader } from '../../components/page-header';
 import { ProblemAlert } from '../../components/problem-alert';
-import { TableSkeleton } from '../../components/table-skeleton';
-import { useAction } from '../../hooks/use-action';
-import { useApi } from '../../hooks/use-auth';
+import { oneOf, pageFrom, useSearchState } from '../../hooks/use-search-state';
 import { useZodForm } from '../../hooks/use-zod-form';
+import { useCreateUser, useUsers } from '../../resources/users/queries';
 
 const PAGE_SIZE = 20;
 const createFormSchema = createUserSchema.extend({ password: passwordSchema() });
@@ -38,26 +48,31 @@ interface CreateUserValues extends Record<string, unknown> {
   roles: Role[];
 }
 
+/** The form's values as the API takes them: an empty name is left out, the server uses the login. */
+function createInput({ displayName, ...values }: CreateUserValues): CreateUserInput {
+  return { ...values, ...(displayName.trim() ? { displayName: displayName.trim() } : {}) };
+}
+
 function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
-  const api = useApi();
   const form = useZodForm<CreateUserValues>(createFormSchema, {
     initialValues: { login: '', email: '', displayName: '', password: '', roles: ['user'] },
   });
-  const create = useAction({
-    run: ({ displayName, ...values }: CreateUserValues) =>
-      api.users.create({ ...values, ...(displayName.trim() ? { displayName } : {}) }),
+  const create = useCreateUser({
     success: (user) => `User ${user.login} created`,
-    invalidates: [['users']],
     toastErrors: false,
     onSuccess: onCreated,
   });
   return (
-    <form noValidate onSubmit={form.submitTo(create)}>
+    <form noValidate onSubmit={form.submitTo(create, createInput)}>
       <Stack>
         <ProblemAlert error={create.error} />
         <TextInput label="Login" required data-autofocus {...form.getInputProps('login')} />
         <TextInput label="Email" type="email" required {...form.getInputProps('email')} />
-        <TextInput label="Name" {...form.getInputProps('displayName')} />
+        <TextInput
+          label="Name"
+          description="Optional: the login is shown when it is empty."
+          {...form.getInputProps('displayName')}
+        />
         <PasswordInput
           label="Initial password"
           description="At least 12 characters; tell the user to change it."
@@ -84,28 +99,92 @@ function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
 
 function StatusBadge({ user }: { user: User }) {
   return user.disabled ? (
-    <Badge color="red" variant="light" size="sm">
+    <Badge color="red" variant="light" size="sm" maw="none">
       Disabled
     </Badge>
   ) : (
-    <Badge color="teal" variant="light" size="sm">
+    <Badge color="teal" variant="light" size="sm" maw="none">
       Active
     </Badge>
   );
 }
 
+const SORT_LABELS: Record<UserSort, string> = {
+  login: 'Login, A–Z',
+  '-login': 'Login, Z–A',
+  '-lastLoginAt': 'Newest sign-in',
+  lastLoginAt: 'Oldest sign-in',
+  '-createdAt': 'Newest account',
+  createdAt: 'Oldest account',
+};
+
+const COLUMNS: Column<User>[] = [
+  {
+    key: 'user',
+    header: 'User',
+    card: 'title',
+    cell: (user) => (
+      <>
+        <Anchor component={Link} to={`/admin/users/${user.id}`} size="sm" fw={500}>
+          {user.login}
+        </Anchor>
+        <Text size="xs" c="dimmed" style={{ wordBreak: 'break-word' }}>
+          {user.displayName !== user.login ? `${user.displayName} · ` : ''}
+          {user.email}
+        </Text>
+      </>
+    ),
+  },
+  {
+    key: 'roles',
+    header: 'Roles',
+    cell: (user) => (
+      <Group gap={4}>
+        {user.roles.map((role) => (
+          <Badge key={role} variant="light" size="sm" maw="none">
+            {role}
+          </Badge>
+        ))}
+      </Group>
+    ),
+  },
+  {
+    key: 'mfa',
+    header: 'MFA',
+    cell: (user) => (
+      <Text size="sm" c={user.mfaEnabled ? 'teal' : 'dimmed'}>
+        {user.mfaEnabled ? 'On' : 'Off'}
+      </Text>
+    ),
+  },
+  { key: 'status', header: 'Status', cell: (user) => <StatusBadge user={user} /> },
+  {
+    key: 'last-login',
+    header: 'Last sign-in',
+    cell: (user) => <DateText value={user.lastLoginAt} />,
+  },
+  { key: 'created', header: 'Created', cell: (user) => <DateText value={user.createdAt} /> },
+];
+
 export function UsersPage() {
-  const api = useApi();
   const navigate = useNavigate();
-  const phone = useMediaQuery('(max-width: 48em)');
-  const [search, setSearch] = useState('');
-  const [query] = useDebouncedValue(search.trim(), 250);
-  const [page, setPage] = useState(1);
+  const phone = usePhone();
+  const { params, update } = useSearchState();
+  const q = params.get('q') ?? '';
+  const role = oneOf(ROLES, params.get('role'));
+  const status = oneOf(['active', 'disabled'] as const, params.get('status'));
+  const sort = oneOf(USER_SORTS, params.get('sort')) ?? 'login';
+  const page = pageFrom(params.get('page'));
+  const [search, setSearch] = useState(q);
+  const searchInUrl = useDebouncedCallback((value: string) => update({ q: value.trim() }), 250);
   const [creating, setCreating] = useState(false);
-  const users = useQuery({
-    queryKey: ['users', { q: query, page }],
-    queryFn: () => api.users.list({ q: query || undefined, page, pageSize: PAGE_SIZE }),
-    placeholderData: keepPreviousData,
+  const users = useUsers({
+    q: q || undefined,
+    role,
+    disabled: status === undefined ? undefined : status === 'disabled',
+    sort,
+    page,
+    pageSize: PAGE_SIZE,
   });
   const pages = users.data ? Math.max(1, Math.ceil(users.data.total / PAGE_SIZE)) : 1;
 
@@ -128,84 +207,67 @@ export function UsersPage() {
           value={search}
           onChange={(event) => {
             setSearch(event.currentTarget.value);
-            setPage(1);
+            searchInUrl(event.currentTarget.value);
           }}
         />
+        <SimpleGrid cols={{ base: 2, sm: 3 }} spacing="sm">
+          <Select
+            label="Role"
+            placeholder="Any role"
+            clearable
+            data={[...ROLES]}
+            value={role ?? null}
+            onChange={(value) => update({ role: value })}
+          />
+          <Select
+            label="Status"
+            placeholder="Any status"
+            clearable
+            data={[
+              { value: 'active', label: 'Active' },
+              { value: 'disabled', label: 'Disabled' },
+            ]}
+            value={status ?? null}
+            onChange={(value) => update({ status: value })}
+          />
+          <Select
+            label="Sort by"
+            allowDeselect={false}
+            data={USER_SORTS.map((value) => ({ value, label: SORT_LABELS[value] }))}
+            value={sort}
+            onChange={(value) => update({ sort: value === 'login' ? null : value })}
+          />
+        </SimpleGrid>
         <ProblemAlert error={users.error} />
         <Card withBorder padding="md">
-          {!users.data ? (
-            <TableSkeleton rows={6} />
-          ) : users.data.items.length === 0 ? (
-            <EmptyState icon={<IconUsers size={24} />} title="No users match">
-              Try another search.
-            </EmptyState>
-          ) : (
-            <Table.ScrollContainer minWidth={phone ? 0 : 620}>
-              <Table verticalSpacing="sm" highlightOnHover>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>User</Table.Th>
-                    <Table.Th visibleFrom="sm">Roles</Table.Th>
-                    <Table.Th visibleFrom="sm">MFA</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th visibleFrom="sm">Created</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {users.data.items.map((user) => (
-                    <Table.Tr
-                      key={user.id}
-                      style={{ cursor: 'pointer' }}
-                      onClick={() => void navigate(`/admin/users/${user.id}`)}
-                    >
-                      <Table.Td>
-                        <Text
-                          component={Link}
-                          to={`/admin/users/${user.id}`}
-                          size="sm"
-                          fw={500}
-                          onClick={(event) => event.stopPropagation()}
-                        >
-                          {user.login}
-                        </Text>
-                        <Text size="xs" c="dimmed">
-                          {user.displayName !== user.login ? `${user.displayName} · ` : ''}
-                          {user.email}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td visibleFrom="sm">
-                        <Group gap={4}>
-                          {user.roles.map((role) => (
-                            <Badge key={role} variant="light" size="sm">
-                              {role}
-                            </Badge>
-                          ))}
-                        </Group>
-                      </Table.Td>
-                      <Table.Td visibleFrom="sm">
-                        <Text size="sm" c={user.mfaEnabled ? 'teal' : 'dimmed'}>
-                          {user.mfaEnabled ? 'On' : 'Off'}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <StatusBadge user={user} />
-                      </Table.Td>
-                      <Table.Td visibleFrom="sm">
-                        <DateText value={user.createdAt} />
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
+          <DataTable
+            label="Users"
+            rows={users.data?.items}
+            columns={COLUMNS}
+            rowKey={(user) => user.id}
+            rowTestId="user-row"
+            minWidth={760}
+            loadingRows={6}
+            empty={
+              <EmptyState icon={<IconUsers size={24} />} title="No users match">
+                Try another search or filter.
+              </EmptyState>
+            }
+          />
         </Card>
         {users.data && (
           <Group justify="space-between">
             <Text size="sm" c="dimmed">
               {users.data.total} {users.data.total === 1 ? 'user' : 'users'}
             </Text>
-            {pages > 1 && <Pagination total={pages} value={page} onChange={setPage} size="sm" />}
+            {pages > 1 && (
+              <Pagination
+                total={pages}
+                value={page}
+                onChange={(next) => update({ page: next === 1 ? null : String(next) })}
+                size="sm"
+              />
+            )}
           </Group>
         )}
       </Stack>

@@ -20,3 +20,12 @@ export const Roles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);
  * changing one's own profile or password, like GitHub's sudo mode.
  */
 export const InteractiveOnly = () => SetMetadata(INTERACTIVE_ONLY, true);
+
+export const ALLOWED_WHILE_PASSWORD_CHANGE = 'latchkey:password-change';
+
+/**
+ * Open to a sign-in whose password an admin reset with mustChange: reading who you are and
+ * changing the password. Every other route answers 403 until the password is changed.
+ */
+export const AllowedWhilePasswordChangeRequired = () =>
+  SetMetadata(ALLOWED_WHILE_PASSWORD_CHANGE, true);

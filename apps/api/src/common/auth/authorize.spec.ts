@@ -53,4 +53,16 @@ describe('refusal', () => {
       refusal({ ...principal, method: 'session' }, { ...none, interactiveOnly: true }),
     ).toBeNull();
   });
+
+  it('lets a sign-in that must change its password reach only the routes that allow it', () => {
+    const principal: Principal = {
+      method: 'session',
+      user: user(['admin']),
+      scopes: scopesForRoles(['admin']),
+      passwordChangeRequired: true,
+    };
+    expect(refusal(principal, none)?.problem.code).toBe('forbidden');
+    expect(refusal(principal, { ...none, roles: ['admin'] })?.problem.detail).toMatch(/change it/);
+    expect(refusal(principal, { ...none, allowedWhilePasswordChange: true })).toBeNull();
+  });
 });

@@ -6,6 +6,8 @@ export interface RouteRequirements {
   roles: Role[];
   scopes: Scope[];
   interactiveOnly: boolean;
+  /** Open to a sign-in that must change its password first (reading itself, changing it). */
+  allowedWhilePasswordChange?: boolean;
 }
 
 /** The person themself, not a token. */
@@ -16,6 +18,11 @@ export function refusal(
   principal: Principal,
   requirements: RouteRequirements,
 ): ProblemException | null {
+  if (principal.passwordChangeRequired && !requirements.allowedWhilePasswordChange) {
+    return Problems.forbidden(
+      'An admin reset your password: change it (POST /api/v1/users/me/password) before anything else.',
+    );
+  }
   if (
     requirements.roles.length > 0 &&
     !requirements.roles.some((role) => principal.user.roles.includes(role))

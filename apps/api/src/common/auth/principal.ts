@@ -20,6 +20,8 @@ export interface Principal {
   scopes: Scope[];
   sessionId?: string;
   credentialId?: string;
+  /** A password sign-in after an admin's reset with mustChange: it may only change the password. */
+  passwordChangeRequired?: true;
 }
 
 export interface PrincipalOptions {
@@ -27,13 +29,14 @@ export interface PrincipalOptions {
   granted?: readonly Scope[];
   sessionId?: string;
   credentialId?: string;
+  passwordChangeRequired?: boolean;
 }
 
 /** The caller, with scopes never beyond what the user's roles allow. */
 export function principalFor(
   user: PrincipalUser,
   method: AuthMethod,
-  { granted, sessionId, credentialId }: PrincipalOptions = {},
+  { granted, sessionId, credentialId, passwordChangeRequired }: PrincipalOptions = {},
 ): Principal {
   const principal: Principal = {
     method,
@@ -42,6 +45,7 @@ export function principalFor(
   };
   if (sessionId) principal.sessionId = sessionId;
   if (credentialId) principal.credentialId = credentialId;
+  if (passwordChangeRequired) principal.passwordChangeRequired = true;
   return principal;
 }
 

@@ -2,7 +2,13 @@ import { RequestMethod, type INestApplication, type Type } from '@nestjs/common'
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 import type { Role, Scope } from '@latchkey/contracts';
-import { INTERACTIVE_ONLY, IS_PUBLIC, REQUIRED_ROLES, REQUIRED_SCOPES } from './auth.decorators.js';
+import {
+  ALLOWED_WHILE_PASSWORD_CHANGE,
+  INTERACTIVE_ONLY,
+  IS_PUBLIC,
+  REQUIRED_ROLES,
+  REQUIRED_SCOPES,
+} from './auth.decorators.js';
 
 export const API_PREFIX = 'api/v1';
 /** Routes that live at the root, outside /api/v1. */
@@ -19,6 +25,8 @@ export interface RouteAuth {
   /** The controller class and method name that serve it. */
   controller: Type;
   handler: string;
+  /** Open to a sign-in that must change its password first. */
+  allowedWhilePasswordChange: boolean;
 }
 
 function joinPath(...parts: string[]): string {
@@ -68,6 +76,8 @@ export function listRoutes(app: INestApplication): RouteAuth[] {
           interactiveOnly: metadata<boolean>(INTERACTIVE_ONLY, handler, controller) ?? false,
           controller,
           handler: name,
+          allowedWhilePasswordChange:
+            metadata<boolean>(ALLOWED_WHILE_PASSWORD_CHANGE, handler, controller) ?? false,
         });
       }
     }

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gzipSync, gunzipSync } from 'node:zlib';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -28,6 +29,7 @@ async function appServing(root: string): Promise<{ app: NestFastifyApplication; 
 }
 
 const HTML = { accept: 'text/html,application/xhtml+xml' };
+const SCRIPT = `export const app = ${JSON.stringify('x'.repeat(4096))};`;
 
 describe('serveSpa', () => {
   let dist: string;
@@ -36,6 +38,9 @@ describe('serveSpa', () => {
     await mkdir(join(dist, 'assets'));
     await writeFile(join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
     await writeFile(join(dist, 'assets', 'index-abc123.js'), 'console.log(1)');
+    await writeFile(join(dist, 'assets', 'app-def456.js'), SCRIPT);
+    await writeFile(join(dist, 'assets', 'app-def456.js.br'), brotliCompressSync(SCRIPT));
+    await writeFile(join(dist, 'assets', 'app-def456.js.gz'), gzipSync(SCRIPT));
   });
   afterAll(() => rm(dist, { recursive: true, force: true }));
 
@@ -83,6 +88,38 @@ describe('serveSpa', () => {
       expect(missingAsset.statusCode).toBe(404);
       const post = await fastify.inject({ method: 'POST', url: '/tokens', headers: HTML });
       expect(post.statusCode).toBe(404);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('sends the precompressed asset the browser accepts, and the plain one otherwise', async () => {
+    const { app } = await appServing(dist);
+    try {
+      const fastify = app.getHttpAdapter().getInstance();
+      const url = '/assets/app-def456.js';
+      const br = await fastify.inject({ url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      expect(br.statusCode).toBe(200);
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(br.headers['content-type']).toContain('javascript');
+      expect(String(br.headers.vary).toLowerCase()).toContain('accept-encoding');
+      expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(brotliDecompressSync(br.rawPayload).toString()).toBe(SCRIPT);
+
+      const gzip = await fastify.inject({ url, headers: { 'accept-encoding': 'gzip' } });
+      expect(gzip.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(gzip.rawPayload).toString()).toBe(SCRIPT);
+
+      const plain = await fastify.inject({ url, headers: { 'accept-encoding': 'identity' } });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body).toBe(SCRIPT);
+
+      // An asset built without a compressed copy is still served.
+      const small = await fastify.inject({
+        url: '/assets/index-abc123.js',
+        headers: { 'accept-encoding': 'br' },
+      });
+      expect([small.statusCode, small.body]).toEqual([200, 'console.log(1)']);
     } finally {
       await app.close();
     }

@@ -19,8 +19,9 @@ function wantsSpa(request: FastifyRequest): boolean {
 }
 
 /**
- * Serves the built admin SPA at / from the API's own port: its files as they are, and
- * index.html for every other browser navigation (client-side routes such as /tokens).
+ * Serves the built admin SPA at / from the API's own port: its files (precompressed when the
+ * browser accepts brotli or gzip), and index.html for every other browser navigation
+ * (client-side routes such as /tokens).
  * Without a build the API runs alone.
  */
 export async function serveSpa(
@@ -38,6 +39,9 @@ export async function serveSpa(
     prefix: '/',
     // One route per built file, so unknown paths still reach Nest's problem+json 404.
     wildcard: false,
+    // The build writes .br and .gz beside each asset (apps/admin/scripts/finish-build.mjs):
+    // sent as they are to a browser that accepts them, with no compression work per request.
+    preCompressed: true,
     setHeaders: (reply: FastifyReply, path: string) => {
       // Vite puts a content hash in every asset name; index.html must be revalidated.
       reply.header(

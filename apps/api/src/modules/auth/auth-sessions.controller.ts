@@ -1,7 +1,12 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { sessionListSchema, type SessionList } from '@latchkey/contracts';
+import {
+  revokedSessionsSchema,
+  sessionListSchema,
+  type RevokedSessions,
+  type SessionList,
+} from '@latchkey/contracts';
 import { RequireScopes } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
@@ -28,6 +33,34 @@ export class AuthSessionsController {
   async list(@CurrentPrincipal() principal: Principal): Promise<SessionList> {
     const sessions = await this.sessions.listActive(principal.user.id);
     return { items: sessions.map((session) => toSession(session, principal.sessionId)) };
+  }
+
+  @Post('revoke-others')
+  @HttpCode(200)
+  @RequireScopes('sessions:write')
+  @ApiOperation({
+    summary:
+      'Sign out everywhere else: every session of yours but the calling one ends (all of them when called with a token)',
+  })
+  @ApiResponse({ status: 200, schema: responseSchema(revokedSessionsSchema) })
+  async revokeOthers(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+  ): Promise<RevokedSessions> {
+    const ids = await this.sessions.revokeAllOfUser(
+      principal.user.id,
+      'revoked',
+      principal.sessionId,
+    );
+    if (ids.length > 0) {
+      await this.audit.record('session.revoked', {
+        actor: principal.user,
+        subject: principal.user,
+        context: requestContext(request),
+        details: { sessionIds: ids, reason: 'signed_out_others' },
+      });
+    }
+    return { revoked: ids.length };
   }
 
   @Delete(':id')

@@ -342,6 +342,7 @@ export class AuthController {
   ): Promise<AccessTokenResponse> {
     const context = requestContext(request);
     const issued = await this.sessions.start(user.id, context, methods);
+    await this.users.recordLogin(user.id);
     await this.audit.record('login.succeeded', {
       actor: user,
       subject: user,

@@ -4,6 +4,7 @@ import { AuthGuard, type AuthGuardAuthenticateOptions } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import type { Role, Scope } from '@latchkey/contracts';
 import {
+  ALLOWED_WHILE_PASSWORD_CHANGE,
   INTERACTIVE_ONLY,
   IS_PUBLIC,
   REQUIRED_ROLES,
@@ -39,6 +40,8 @@ export class AuthenticationGuard extends AuthGuard(STRATEGIES) {
       scopes: this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [],
       interactiveOnly:
         this.reflector.getAllAndOverride<boolean>(INTERACTIVE_ONLY, targets) ?? false,
+      allowedWhilePasswordChange:
+        this.reflector.getAllAndOverride<boolean>(ALLOWED_WHILE_PASSWORD_CHANGE, targets) ?? false,
     });
     if (denied) throw denied;
     return true;

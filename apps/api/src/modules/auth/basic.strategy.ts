@@ -68,6 +68,6 @@ export class BasicAuthStrategy extends PassportStrategy(Rfc7617BasicStrategy, 'b
     }
     // A password alone is not enough for an account with a second factor (TOTP or a passkey).
     if (user.totpEnabledAt || (await this.passkeys.hasPasskeys(user.id))) return false;
-    return principalFor(user, 'basic');
+    return principalFor(user, 'basic', { passwordChangeRequired: user.passwordMustChange });
   }
 }

@@ -49,6 +49,7 @@ export class SessionIssuer {
       token_type: 'Bearer',
       expires_in: this.config.AUTH_ACCESS_TOKEN_TTL,
       user: toUser(user),
+      ...(user.passwordMustChange ? { password_change_required: true as const } : {}),
     };
   }
 

@@ -28,6 +28,11 @@ export class SessionTokenResolver implements OnModuleInit {
     if (!this.config.AUTH_BEARER_ENABLED || typeof sid !== 'string') return null;
     if (!(await this.sessions.isActive(sid, jwt.sub))) return null;
     const user = await this.users.findActive(jwt.sub);
-    return user ? principalFor(user, 'session', { sessionId: sid }) : null;
+    return user
+      ? principalFor(user, 'session', {
+          sessionId: sid,
+          passwordChangeRequired: user.passwordMustChange,
+        })
+      : null;
   }
 }

@@ -8,6 +8,12 @@ export type NewSigningKey = Pick<
   'kid' | 'alg' | 'publicJwk' | 'privateKeySealed'
 >;
 
+export interface LiveTokens {
+  count: number;
+  withoutExpiry: number;
+  lastExpiresAt: Date | null;
+}
+
 @Injectable()
 export class SigningKeysRepository {
   constructor(
@@ -30,6 +36,30 @@ export class SigningKeysRepository {
       )
       .orderBy('key.created_at', 'DESC')
       .getMany();
+  }
+
+  /** Per key id: the live personal access and account tokens it signed, which keep it published. */
+  async liveTokensByKid(): Promise<Map<string, LiveTokens>> {
+    const rows = await this.dataSource.query<
+      { kid: string; count: number; without_expiry: number; last_expires_at: Date | null }[]
+    >(
+      `SELECT kid, count(*)::int AS count,
+              count(*) FILTER (WHERE expires_at IS NULL)::int AS without_expiry,
+              max(expires_at) AS last_expires_at
+       FROM personal_access_tokens
+       WHERE kid IS NOT NULL AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+       GROUP BY kid`,
+    );
+    return new Map(
+      rows.map((row) => [
+        row.kid,
+        {
+          count: row.count,
+          withoutExpiry: row.without_expiry,
+          lastExpiresAt: row.last_expires_at,
+        },
+      ]),
+    );
   }
 
   findAll(): Promise<SigningKeyEntity[]> {

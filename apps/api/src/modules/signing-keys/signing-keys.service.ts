@@ -103,14 +103,23 @@ export class SigningKeysService implements OnModuleInit {
   }
 
   async list(): Promise<SigningKey[]> {
-    return (await this.keys.findAll()).map((entity) => ({
-      kid: entity.kid,
-      alg: entity.alg,
-      state: entity.retiredAt === null ? 'active' : 'retired',
-      createdAt: entity.createdAt.toISOString(),
-      retiredAt: entity.retiredAt?.toISOString() ?? null,
-      publishedUntil: entity.publishedUntil?.toISOString() ?? null,
-    }));
+    const [entities, live] = await Promise.all([this.keys.findAll(), this.keys.liveTokensByKid()]);
+    return entities.map((entity) => {
+      const tokens = live.get(entity.kid);
+      return {
+        kid: entity.kid,
+        alg: entity.alg,
+        state: entity.retiredAt === null ? 'active' : 'retired',
+        createdAt: entity.createdAt.toISOString(),
+        retiredAt: entity.retiredAt?.toISOString() ?? null,
+        publishedUntil: entity.publishedUntil?.toISOString() ?? null,
+        liveTokens: {
+          count: tokens?.count ?? 0,
+          withoutExpiry: tokens?.withoutExpiry ?? 0,
+          lastExpiresAt: tokens?.lastExpiresAt?.toISOString() ?? null,
+        },
+      };
+    });
   }
 
   /** A new active key; the old one stays published until its tokens have expired. */

@@ -33,6 +33,14 @@ export class UserEntity {
   @Column({ name: 'password_changed_at', type: 'timestamptz' })
   passwordChangedAt!: Date;
 
+  /** Set by an admin's reset with mustChange: sign-ins may only change the password. */
+  @Column({ name: 'password_must_change', type: 'boolean', default: false })
+  passwordMustChange!: boolean;
+
+  /** The last interactive sign-in (password, MFA or passkey). */
+  @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
+  lastLoginAt!: Date | null;
+
   /** The enrolled TOTP secret, sealed (SecretBox purpose 'totp-secret'). */
   @Column({ name: 'totp_secret_sealed', type: 'text', nullable: true })
   totpSecretSealed!: string | null;

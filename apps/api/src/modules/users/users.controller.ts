@@ -18,6 +18,7 @@ import {
   createUserSchema,
   listUsersQuerySchema,
   meSchema,
+  resetPasswordSchema,
   updateMeSchema,
   updateUserSchema,
   userPageSchema,
@@ -25,13 +26,19 @@ import {
   type ChangePasswordInput,
   type ListUsersQuery,
   type Me,
+  type ResetPasswordInput,
   type UpdateMeInput,
   type UpdateUserInput,
   type User,
   type UserPage,
 } from '@latchkey/contracts';
 import type { z } from 'zod';
-import { InteractiveOnly, RequireScopes, Roles } from '../../common/auth/auth.decorators.js';
+import {
+  AllowedWhilePasswordChangeRequired,
+  InteractiveOnly,
+  RequireScopes,
+  Roles,
+} from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { requestContext } from '../../common/auth/request-context.js';
@@ -52,6 +59,7 @@ export class UsersController {
 
   @Get('me')
   @RequireScopes('profile:read')
+  @AllowedWhilePasswordChangeRequired()
   @ApiOperation({ summary: 'The calling user, with the method it authenticated with' })
   @ApiResponse({ status: 200, schema: responseSchema(meSchema) })
   async me(@CurrentPrincipal() principal: Principal): Promise<Me> {
@@ -73,6 +81,7 @@ export class UsersController {
   @Post('me/password')
   @HttpCode(204)
   @InteractiveOnly()
+  @AllowedWhilePasswordChangeRequired()
   @ApiOperation({ summary: 'Change your password; every other session of yours is revoked' })
   @ApiBody({ schema: requestSchema(changePasswordSchema) })
   @ApiResponse({ status: 204 })
@@ -157,6 +166,31 @@ export class UsersController {
       details: { fields: Object.keys(body) },
     });
     return toUser(user);
+  }
+
+  @Post(':id/password')
+  @HttpCode(204)
+  @Roles('admin')
+  @RequireScopes('users:write')
+  @ApiOperation({
+    summary:
+      "Set a user's password (admin): every session of theirs ends; mustChange makes them replace it at next sign-in",
+  })
+  @ApiBody({ schema: requestSchema(resetPasswordSchema) })
+  @ApiResponse({ status: 204 })
+  async resetPassword(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+    @Body(new ZodValidationPipe(resetPasswordSchema)) body: ResetPasswordInput,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    const user = await this.users.resetPassword(id, body, principal.user.id);
+    await this.audit.record('password.changed', {
+      actor: principal.user,
+      subject: user,
+      context: requestContext(request),
+      details: { reset: true, mustChange: body.mustChange ?? false },
+    });
   }
 
   @Delete(':id')

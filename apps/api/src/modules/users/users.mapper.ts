@@ -10,6 +10,8 @@ export function toUser(entity: UserEntity): User {
     roles: entity.roles,
     mfaEnabled: entity.totpEnabledAt !== null,
     disabled: entity.disabledAt !== null,
+    passwordChangeRequired: entity.passwordMustChange,
+    lastLoginAt: entity.lastLoginAt?.toISOString() ?? null,
     createdAt: entity.createdAt.toISOString(),
     updatedAt: entity.updatedAt.toISOString(),
   };

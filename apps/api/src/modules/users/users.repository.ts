@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, type Repository } from 'typeorm';
-import type { Role } from '@latchkey/contracts';
+import type { ListUsersQuery, Role, UserSort } from '@latchkey/contracts';
 import { UserEntity } from './user.entity.js';
 
 export class UniqueViolation extends Error {
@@ -23,12 +23,24 @@ export type UserChanges = Partial<
     | 'disabledAt'
     | 'passwordHash'
     | 'passwordChangedAt'
+    | 'passwordMustChange'
+    | 'lastLoginAt'
     | 'totpSecretSealed'
     | 'totpPendingSecretSealed'
     | 'totpEnabledAt'
     | 'totpLastStep'
   >
 >;
+
+/** Column and direction of each sort key; never-signed-in users come last either way. */
+const SORT_ORDER: Record<UserSort, [string, 'ASC' | 'DESC']> = {
+  login: ['lower(user.login)', 'ASC'],
+  '-login': ['lower(user.login)', 'DESC'],
+  createdAt: ['user.created_at', 'ASC'],
+  '-createdAt': ['user.created_at', 'DESC'],
+  lastLoginAt: ['user.last_login_at', 'ASC'],
+  '-lastLoginAt': ['user.last_login_at', 'DESC'],
+};
 
 /** The only place that talks to the users table. */
 @Injectable()
@@ -46,21 +58,31 @@ export class UsersRepository {
       .getOne();
   }
 
-  async search(
-    q: string | undefined,
-    page: number,
-    pageSize: number,
-  ): Promise<[UserEntity[], number]> {
-    const query = this.users.createQueryBuilder('user').orderBy('lower(user.login)', 'ASC');
+  async search({
+    q,
+    role,
+    disabled,
+    sort,
+    page,
+    pageSize,
+  }: ListUsersQuery): Promise<[UserEntity[], number]> {
+    const [column, direction] = SORT_ORDER[sort];
+    const query = this.users
+      .createQueryBuilder('user')
+      .orderBy(column, direction, 'NULLS LAST')
+      // Ties (users never signed in) by login; TypeORM keys orders by expression, hence no lower().
+      .addOrderBy('user.login', 'ASC')
+      .addOrderBy('user.id', 'ASC');
     if (q) {
       const pattern = `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-      query.where(
+      query.andWhere(
         '(user.login ILIKE :pattern OR user.email ILIKE :pattern OR user.display_name ILIKE :pattern)',
-        {
-          pattern,
-        },
+        { pattern },
       );
     }
+    if (role) query.andWhere(':role = ANY(user.roles)', { role });
+    if (disabled !== undefined)
+      query.andWhere(disabled ? 'user.disabled_at IS NOT NULL' : 'user.disabled_at IS NULL');
     return query
       .skip((page - 1) * pageSize)
       .take(pageSize)
@@ -88,6 +110,8 @@ export class UsersRepository {
           ...user,
           disabledAt: null,
           passwordChangedAt: new Date(),
+          passwordMustChange: false,
+          lastLoginAt: null,
           totpSecretSealed: null,
           totpPendingSecretSealed: null,
           totpEnabledAt: null,

@@ -3,6 +3,7 @@ import type {
   ChangePasswordInput,
   CreateUserInput,
   ListUsersQuery,
+  ResetPasswordInput,
   UpdateMeInput,
   UpdateUserInput,
   ValidationIssue,
@@ -20,6 +21,8 @@ import { UniqueViolation, UsersRepository, type UserChanges } from './users.repo
 /** What every credential check needs to know about its user, cached in process. */
 export interface ActiveUser extends PrincipalUser {
   mfaEnabled: boolean;
+  /** An admin's reset asked for a new password: interactive sign-ins may only change it. */
+  passwordMustChange: boolean;
 }
 
 export const USER_TOPIC = 'user';
@@ -51,6 +54,7 @@ export class UsersService {
         login: user.login,
         roles: user.roles,
         mfaEnabled: user.totpEnabledAt !== null,
+        passwordMustChange: user.passwordMustChange,
       };
     });
   }
@@ -93,8 +97,13 @@ export class UsersService {
     return user;
   }
 
-  list({ q, page, pageSize }: ListUsersQuery): Promise<[UserEntity[], number]> {
-    return this.users.search(q, page, pageSize);
+  list(query: ListUsersQuery): Promise<[UserEntity[], number]> {
+    return this.users.search(query);
+  }
+
+  /** Marks an interactive sign-in (password, MFA step or passkey) for the user list. */
+  async recordLogin(id: string): Promise<void> {
+    await this.users.update(id, { lastLoginAt: new Date() });
   }
 
   count(): Promise<number> {
@@ -158,9 +167,36 @@ export class UsersService {
     await this.users.update(id, {
       passwordHash: await this.hasher.hash(newPassword),
       passwordChangedAt: new Date(),
+      passwordMustChange: false,
     });
     await this.sessions.revokeAllOfUser(id, 'password_changed', keepSessionId);
     await this.announceChange(id);
+  }
+
+  /**
+   * An admin sets another user's password and ends every session of that user; with mustChange
+   * the user's next sign-in may only replace it (Keycloak's temporary password).
+   */
+  async resetPassword(
+    id: string,
+    { newPassword, mustChange = false }: ResetPasswordInput,
+    actorId: string,
+  ): Promise<UserEntity> {
+    const user = await this.get(id);
+    if (user.id === actorId) {
+      throw Problems.conflict(
+        'Change your own password with your current one (POST /users/me/password).',
+      );
+    }
+    this.assertAcceptable(this.policy.check(newPassword, 'newPassword', user));
+    await this.users.update(id, {
+      passwordHash: await this.hasher.hash(newPassword),
+      passwordChangedAt: new Date(),
+      passwordMustChange: mustChange,
+    });
+    await this.sessions.revokeAllOfUser(id, 'password_reset');
+    await this.announceChange(id);
+    return user;
   }
 
   /** Deletes the user; returns what it was, for the audit log. */
