@@ -1,13 +1,14 @@
 // Writes docs/reliability.md from a chaos run, the test suite's results
 // (test-results/api.json, Jest's JSON) and the attack suite's summary
-// (test-results/attack-summary.json: { casesTried, accepted, fivexx, secretsInLogs }).
+// (test-results/attack/<spec>.json, one per attack spec: { casesTried, accepted, fivexx,
+// secretsInLogs }, added up here).
 import { existsSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
 
-export const ATTACK_SUMMARY = 'test-results/attack-summary.json';
+export const ATTACK_SUMMARY = 'test-results/attack';
 const SUITE_RESULTS = 'test-results/api.json';
 const TESTS = 'apps/api/test';
 
@@ -166,6 +167,23 @@ async function readJson(repoRoot, file) {
   }
 }
 
+/** The attack specs' tallies added up, with the time of the newest; null when none ran. */
+async function readAttackTallies(repoRoot) {
+  const dir = join(repoRoot, ATTACK_SUMMARY);
+  if (!existsSync(dir)) return null;
+  const files = (await readdir(dir)).filter((name) => name.endsWith('.json'));
+  if (files.length === 0) return null;
+  const data = { casesTried: 0, accepted: 0, fivexx: 0, secretsInLogs: 0 };
+  let mtime = new Date(0);
+  for (const name of files) {
+    const tally = await readJson(repoRoot, join(ATTACK_SUMMARY, name));
+    if (!tally) continue;
+    for (const field of Object.keys(data)) data[field] += Number(tally.data[field] ?? 0);
+    if (tally.mtime > mtime) mtime = tally.mtime;
+  }
+  return { data, mtime };
+}
+
 /** passed | failed | not run, per test file, from Jest's JSON results. */
 function fileVerdicts(suite) {
   const verdicts = new Map();
@@ -215,11 +233,11 @@ function table(header, rows) {
 
 function attackSection(attack) {
   if (!attack) {
-    return `Not measured in this run: \`${ATTACK_SUMMARY}\` is absent. The attack suite in \`npm test\` writes it as \`{ "casesTried", "accepted", "fivexx", "secretsInLogs" }\`; run \`npm test\` before \`npm run chaos\`.`;
+    return `Not measured in this run: \`${ATTACK_SUMMARY}/\` is empty. The attack specs in \`npm test\` (fuzzing, secrets in logs) write their tallies there; run \`npm test\` before \`npm run chaos\`.`;
   }
   const { data, mtime } = attack;
   return [
-    `From \`${ATTACK_SUMMARY}\`, written by the attack suite in \`npm test\` at ${mtime.toISOString()}.`,
+    `Added up from \`${ATTACK_SUMMARY}/\`, written by the attack specs in \`npm test\` (last at ${mtime.toISOString()}).`,
     '',
     table(
       ['bad inputs tried', 'credentials accepted', '5xx answers', 'secrets found in logs'],
@@ -237,7 +255,7 @@ export async function writeReliabilityReport({
   node,
 }) {
   const suite = await readJson(repoRoot, SUITE_RESULTS);
-  const attack = await readJson(repoRoot, ATTACK_SUMMARY);
+  const attack = await readAttackTallies(repoRoot);
   const failed = checks.filter((c) => !c.pass).length;
   const lines = [
     '# Reliability report',

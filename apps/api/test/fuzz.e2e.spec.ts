@@ -4,6 +4,12 @@ import { listRoutes, type RouteAuth } from '../src/common/auth/route-catalog.js'
 import { createApiKey, createOpaqueToken, createPat } from './factories/credentials.js';
 import { createUser, type TestUser } from './factories/users.js';
 import { BrowserSession } from './support/browser.js';
+import {
+  newAttackTally,
+  tallyForgery,
+  tallyInput,
+  writeAttackTally,
+} from './support/attack-tally.js';
 import type { RequestOptions, TestResponse } from './support/http-client.js';
 import { useTestApp } from './support/test-app.js';
 
@@ -186,6 +192,8 @@ describe('fuzzing every credential slot and every input', () => {
   let adminPat: string;
   let adminSession: BrowserSession;
   let realCredentials: string[];
+  const tally = newAttackTally();
+  afterAll(() => writeAttackTally('fuzz', tally));
   let openApi: { paths: Record<string, Record<string, Operation>>; components?: unknown };
 
   beforeAll(async () => {
@@ -215,6 +223,7 @@ describe('fuzzing every credential slot and every input', () => {
   /** Sends `options` to a credential-checking route and asserts it is neither a 5xx nor accepted. */
   async function refused(method: string, path: string, options: RequestOptions): Promise<void> {
     const res = await t.http.request(method, path, options);
+    tallyForgery(tally, res.status);
     const sent = JSON.stringify(options).slice(0, 300);
     const refusedWith4xx = res.status >= 400 && res.status < 500;
     expect({ method, path: path.slice(0, 300), sent, status: res.status, refusedWith4xx }).toEqual({
@@ -383,6 +392,7 @@ describe('fuzzing every credential slot and every input', () => {
         }
         const target = search ? `${path}?${search}` : path;
         const res = await t.http.request(route.method, target, options);
+        tallyInput(tally, res.status);
         const sent = `${route.method} ${target.slice(0, 300)} ${JSON.stringify(fields).slice(0, 300)}`;
         expect({ sent, status: res.status, serverError: isServerError(res) }).toEqual({
           sent,

@@ -8,6 +8,7 @@ import {
 } from './factories/credentials.js';
 import { createUser, type TestUser } from './factories/users.js';
 import { BrowserSession } from './support/browser.js';
+import { newAttackTally, tallyInput, writeAttackTally } from './support/attack-tally.js';
 import { basicHeader } from './support/http-client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -112,6 +113,7 @@ describe('secrets in logs', () => {
   afterAll(() => t.close());
 
   it('writes no secret of any kind, sent through any slot, in any encoding', async () => {
+    const tally = newAttackTally();
     const session = new BrowserSession(t);
     expect((await session.login(user)).status).toBe(200);
     const formLogin = await t.http.post('/api/v1/auth/login', {
@@ -188,6 +190,7 @@ describe('secrets in logs', () => {
     for (const secret of [...Object.values(secrets), ...Object.values(composite)]) {
       for (const slot of slots(secret)) {
         const res = await t.http.post(slot.path, { headers: slot.headers, body: {} });
+        tallyInput(tally, res.status);
         expect({ slot: slot.name, status: res.status < 500 }).toEqual({
           slot: slot.name,
           status: true,
@@ -203,6 +206,8 @@ describe('secrets in logs', () => {
         if (log.text.includes(form)) found.push(`${kind} as ${JSON.stringify(form)}`);
       }
     }
+    tally.secretsInLogs = found.length;
+    await writeAttackTally('log-secrets', tally);
     expect(found).toEqual([]);
   });
 
