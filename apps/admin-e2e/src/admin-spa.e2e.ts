@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { apiSignedInAs, expect, serverUrl, signIn, test } from './support/fixtures';
 import { ADMIN_LOGIN, ADMIN_PASSWORD } from './support/server';
+import { FOREIGN_HOST } from './support/chromium';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -26,7 +27,7 @@ test('a fresh load is quiet, small and compressed, with no source map', async ({
 }) => {
   const errors = collectErrors(page);
   await page.goto('/login');
-  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
   expect(errors).toEqual([]);
 
   await signIn(page, ADMIN_LOGIN, ADMIN_PASSWORD);
@@ -199,7 +200,7 @@ test('an admin resets a password with "must change", and the user must choose th
     await userPage.goto('/login');
     await userPage.getByRole('textbox', { name: 'Login', exact: true }).fill(user.login);
     await userPage.getByRole('textbox', { name: 'Password', exact: true }).fill(temporary);
-    await userPage.getByRole('button', { name: 'Sign in' }).click();
+    await userPage.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(userPage.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
     await userPage.goto('/tokens');
     await expect(userPage.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
@@ -239,9 +240,10 @@ test('a user signs out every other session from the sessions page', async ({ pag
 test("a refresh the server refuses (403) shows the server's reason, not 'session ended'", async ({
   browser,
 }) => {
-  // The server's PUBLIC_URL says localhost; the same server opened as 127.0.0.1 is foreign.
-  const foreign = serverUrl().replace('localhost', '127.0.0.1');
-  const refused = await fetch(`${foreign}/api/v1/auth/refresh`, {
+  // The server's PUBLIC_URL says localhost; the same server opened under another name is foreign
+  // (every loopback name, 127.0.0.1 included, counts as localhost).
+  const foreign = serverUrl().replace('localhost', FOREIGN_HOST);
+  const refused = await fetch(`${serverUrl()}/api/v1/auth/refresh`, {
     method: 'POST',
     headers: { origin: foreign },
   });
@@ -254,7 +256,7 @@ test("a refresh the server refuses (403) shows the server's reason, not 'session
     await page.goto('/login');
     await page.getByRole('textbox', { name: 'Login', exact: true }).fill(ADMIN_LOGIN);
     await page.getByRole('textbox', { name: 'Password', exact: true }).fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
     await page.reload();
     await expect(page.getByRole('status')).toHaveText(detail);

@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 
+/** A name that reaches the test server but is not one of its origins (PUBLIC_URL is localhost). */
+export const FOREIGN_HOST = 'foreign.test';
+
 export const CHROMIUM_ARGS = [
+  `--host-resolver-rules=MAP ${FOREIGN_HOST} 127.0.0.1`,
   '--no-sandbox',
   '--disable-gpu',
   '--disable-dev-shm-usage',
