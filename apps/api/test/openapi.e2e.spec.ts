@@ -84,7 +84,14 @@ describe('the OpenAPI document, for client generators', () => {
         .filter((p) => p.in === 'query')
         .map((p) => p.name)
         .sort();
-    expect(query('/api/v1/users', 'get')).toEqual(['page', 'pageSize', 'q']);
+    expect(query('/api/v1/users', 'get')).toEqual([
+      'disabled',
+      'page',
+      'pageSize',
+      'q',
+      'role',
+      'sort',
+    ]);
     expect(query('/api/v1/audit-events', 'get')).toEqual(['before', 'limit', 'type', 'userId']);
   });
 

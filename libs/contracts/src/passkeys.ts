@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
 /** A base64url string (WebAuthn's encoding of binary fields), bounded so it stays cheap to parse. */
+// Signatures and public keys are sized for ML-DSA-87 (4,627- and 2,592-byte), which
+// @simplewebauthn/server offers first (ML-DSA-44) where the runtime supports it (Node 24).
+const PQC_SIGNATURE_MAX = 8192;
+const PQC_PUBLIC_KEY_MAX = 4096;
 const base64url = (max: number) =>
   z
     .string()
@@ -48,7 +52,7 @@ export const registrationResponseSchema = z.object({
       .max(16)
       .optional(),
     publicKeyAlgorithm: z.number().int().optional(),
-    publicKey: base64url(4096).optional(),
+    publicKey: base64url(PQC_PUBLIC_KEY_MAX).optional(),
   }),
 });
 
@@ -58,7 +62,7 @@ export const authenticationResponseSchema = z.object({
   response: z.object({
     clientDataJSON: base64url(4096),
     authenticatorData: base64url(65536),
-    signature: base64url(1024),
+    signature: base64url(PQC_SIGNATURE_MAX),
     userHandle: base64url(512).optional(),
   }),
 });

@@ -1,12 +1,6 @@
-import {
-  browserSupportsWebAuthn,
-  browserSupportsWebAuthnAutofill,
-  startAuthentication,
-  startRegistration,
-  WebAuthnAbortService,
-  WebAuthnError,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/browser';
 import type {
   AuthenticationResponse,
@@ -27,12 +21,16 @@ export class PasskeyError extends Error {
   }
 }
 
+/** The WebAuthn library, in its own chunk: the login page's first paint does not wait for it. */
+const webauthn = () => import('@simplewebauthn/browser');
+type WebAuthn = Awaited<ReturnType<typeof webauthn>>;
+
 const NO_WEBAUTHN =
   'This browser cannot use passkeys. Use a current browser, or sign in with your password.';
 
 /** What a failure of navigator.credentials.create() / .get() means for the person. */
-function explain(error: unknown, creating: boolean): PasskeyError {
-  const code = error instanceof WebAuthnError ? error.code : undefined;
+function explain(lib: WebAuthn, error: unknown, creating: boolean): PasskeyError {
+  const code = error instanceof lib.WebAuthnError ? error.code : undefined;
   const name = error instanceof Error ? error.name : '';
   if (code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED')
     return new PasskeyError('This device already holds a passkey for your account.');
@@ -61,14 +59,15 @@ function explain(error: unknown, creating: boolean): PasskeyError {
 export async function createPasskey(
   options: PasskeyRegistrationOptions,
 ): Promise<RegistrationResponse> {
-  if (!browserSupportsWebAuthn()) throw new PasskeyError(NO_WEBAUTHN);
+  const lib = await webauthn();
+  if (!lib.browserSupportsWebAuthn()) throw new PasskeyError(NO_WEBAUTHN);
   try {
-    const response = await startRegistration({
+    const response = await lib.startRegistration({
       optionsJSON: options as unknown as PublicKeyCredentialCreationOptionsJSON,
     });
     return { ...response, clientExtensionResults: { ...response.clientExtensionResults } };
   } catch (error) {
-    throw explain(error, true);
+    throw explain(lib, error, true);
   }
 }
 
@@ -77,24 +76,26 @@ export async function signWithPasskey(
   options: PasskeyAuthenticationOptions,
   autofill = false,
 ): Promise<AuthenticationResponse> {
-  if (!browserSupportsWebAuthn()) throw new PasskeyError(NO_WEBAUTHN);
+  const lib = await webauthn();
+  if (!lib.browserSupportsWebAuthn()) throw new PasskeyError(NO_WEBAUTHN);
   try {
-    const response = await startAuthentication({
+    const response = await lib.startAuthentication({
       optionsJSON: options as unknown as PublicKeyCredentialRequestOptionsJSON,
       useBrowserAutofill: autofill,
     });
     return { ...response, clientExtensionResults: { ...response.clientExtensionResults } };
   } catch (error) {
-    throw explain(error, false);
+    throw explain(lib, error, false);
   }
 }
 
 /** Whether the login field can offer passkeys (WebAuthn conditional mediation). */
-export function supportsPasskeyAutofill(): Promise<boolean> {
-  return browserSupportsWebAuthn() ? browserSupportsWebAuthnAutofill() : Promise.resolve(false);
+export async function supportsPasskeyAutofill(): Promise<boolean> {
+  const lib = await webauthn();
+  return lib.browserSupportsWebAuthn() ? lib.browserSupportsWebAuthnAutofill() : false;
 }
 
 /** Ends a pending autofill request, e.g. when the login page goes away. */
 export function cancelPasskeyRequest(): void {
-  WebAuthnAbortService.cancelCeremony();
+  void webauthn().then((lib) => lib.WebAuthnAbortService.cancelCeremony());
 }
