@@ -77,7 +77,7 @@ export class SigningKeysService implements OnModuleInit {
       );
     this.feed.subscribe(TOPIC, { changed: reloadQuietly, reset: reloadQuietly });
     const created = await this.keys.activate(this.generate(), this.publishSeconds, true);
-    if (created) this.logger.log('created the first signing key');
+    if (created) this.logger.debug('created the first signing key');
     await this.reload();
   }
 

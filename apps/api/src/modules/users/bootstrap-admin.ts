@@ -36,8 +36,9 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
         },
       );
     }
-    this.logger.log(`Created the first admin "${this.config.BOOTSTRAP_ADMIN_LOGIN}"`);
-    if (!supplied) printGeneratedPassword(this.config.BOOTSTRAP_ADMIN_LOGIN, password);
+    // The box says it too, and nothing else may push it off a small terminal before the URL.
+    if (supplied) this.logger.log(`Created the first admin "${this.config.BOOTSTRAP_ADMIN_LOGIN}"`);
+    else printGeneratedPassword(this.config.BOOTSTRAP_ADMIN_LOGIN, password);
   }
 }
 
