@@ -79,6 +79,10 @@ test('a user adds a passkey in Security, signs in with it and no password, then 
   expect(await passkeySessions()).toBe(1);
   const events = await adminApi.audit.list({ userId: user.id, type: 'login.succeeded' });
   expect(events.items[0]?.details).toMatchObject({ methods: ['passkey'] });
+  await page.goto('/sessions');
+  await expect(page.getByTestId('session-row').filter({ hasText: 'This device' })).toContainText(
+    'Passkey',
+  );
 
   // Signed out, the login page signs in again through autofill, without a click.
   await page.getByRole('button', { name: 'Account menu' }).click();

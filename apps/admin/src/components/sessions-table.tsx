@@ -29,6 +29,18 @@ function Device({ session }: { session: Session }) {
   );
 }
 
+const METHOD_LABELS: Record<Session['signInMethods'][number], string> = {
+  password: 'Password',
+  totp: 'TOTP code',
+  recovery_code: 'Recovery code',
+  passkey: 'Passkey',
+};
+
+/** How the session was signed in: "Password + Passkey", "Passkey". */
+function describeSignIn(methods: Session['signInMethods']): string {
+  return methods.length === 0 ? '—' : methods.map((method) => METHOD_LABELS[method]).join(' + ');
+}
+
 const COLUMNS: Column<Session>[] = [
   {
     key: 'device',
@@ -44,6 +56,11 @@ const COLUMNS: Column<Session>[] = [
         {session.ip ?? '—'}
       </Text>
     ),
+  },
+  {
+    key: 'method',
+    header: 'Signed in with',
+    cell: (session) => <Text size="sm">{describeSignIn(session.signInMethods)}</Text>,
   },
   {
     key: 'created',
