@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { REFRESH_COOKIE, SCOPES } from '@latchkey/contracts';
 import { listRoutes, type RouteAuth } from '../src/common/auth/route-catalog.js';
+import { NAMED_QUERY_PARAMETERS } from '../src/common/logging/request-log.js';
 import { createApiKey, createOpaqueToken, createPat } from './factories/credentials.js';
 import { createUser, type TestUser } from './factories/users.js';
 import { BrowserSession } from './support/browser.js';
@@ -161,18 +162,8 @@ function isServerError(res: TestResponse): boolean {
   return res.status >= 500;
 }
 
-const QUERY_NAMES = [
-  'q',
-  'page',
-  'pageSize',
-  'state',
-  'userId',
-  'type',
-  'before',
-  'limit',
-  'scope',
-  'auth_token',
-];
+/** Every query parameter the API reads: the ones its request log may name. */
+const QUERY_NAMES = [...NAMED_QUERY_PARAMETERS];
 
 interface JsonSchema {
   $ref?: string;

@@ -2,10 +2,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 
 /** Query parameters whose name (never their value) a log line may show. */
-const NAMED_QUERY_PARAMETERS = new Set([
+export const NAMED_QUERY_PARAMETERS: ReadonlySet<string> = new Set([
   'q',
   'page',
   'pageSize',
+  'role',
+  'disabled',
+  'sort',
   'state',
   'userId',
   'type',
