@@ -1,4 +1,4 @@
-import { Body, Controller, Header, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -66,7 +66,6 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary:
       'Sign in with login and password: an access token and the lk_refresh cookie, or the MFA step',
@@ -106,7 +105,6 @@ export class AuthController {
   @Post('login/passkey-options')
   @Public()
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary:
       'Start a passwordless sign-in: options for navigator.credentials.get() (startAuthentication); without a login, discoverable passkeys',
@@ -123,8 +121,6 @@ export class AuthController {
   @Post('login/passkey')
   @Public()
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
-  @Header('Pragma', 'no-cache')
   @ApiOperation({
     summary:
       'Sign in with a passkey (user verified), no password: an access token and the lk_refresh cookie',
@@ -163,7 +159,6 @@ export class AuthController {
   @Post('login/mfa/passkey-options')
   @Public()
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: "Second login step with a passkey: options listing the user's passkeys",
   })
@@ -182,8 +177,6 @@ export class AuthController {
   @Post('login/mfa')
   @Public()
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
-  @Header('Pragma', 'no-cache')
   @ApiOperation({
     summary:
       'Second login step: the mfa_token with a TOTP code, a recovery code, or a passkey (each mfa_token works once)',
@@ -232,7 +225,6 @@ export class AuthController {
   @Post('refresh')
   @Public()
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary:
       'A new access token for the lk_refresh cookie, which is rotated (Origin must be this site)',

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { forwardAuthSchema, isScope, missingScopes, type ForwardAuth } from '@latchkey/contracts';
@@ -11,7 +11,6 @@ import { Problems } from '../../common/problem/problem.exception.js';
 @Controller('auth')
 export class ForwardAuthController {
   @Get('verify')
-  @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Forward-auth for nginx auth_request, Traefik forwardAuth and Caddy forward_auth',
     description:

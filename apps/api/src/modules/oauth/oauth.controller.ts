@@ -1,4 +1,4 @@
-import { Body, Controller, Header, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import {
@@ -36,7 +36,6 @@ export class OAuthController {
   @Post('sessions')
   @Public()
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary:
       'Exchange an API key + secret for a short-lived Bearer JWT (400 invalid_grant when wrong)',
@@ -59,8 +58,6 @@ export class OAuthController {
   @Post('oauth/token')
   @Public()
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
-  @Header('Pragma', 'no-cache')
   @ApiOperation({
     summary: 'OAuth 2.0 client_credentials grant (RFC 6749 §4.4) for an API key + secret',
     description:
@@ -104,7 +101,6 @@ export class OAuthController {
   @Post('oauth/introspect')
   @HttpCode(200)
   @RequireScopes('tokens:introspect')
-  @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Token introspection (RFC 7662) for every kind of Latchkey token',
     description:

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Header, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { tokenResponseSchema, type TokenResponse } from '@latchkey/contracts';
@@ -21,7 +21,6 @@ export class OpaqueTokensController {
 
   @Get()
   @InteractiveOnly()
-  @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: ISSUE_SUMMARY })
   @ApiResponse({ status: 200, schema: responseSchema(tokenResponseSchema) })
   issueByGet(
@@ -34,7 +33,6 @@ export class OpaqueTokensController {
   @Post()
   @HttpCode(200)
   @InteractiveOnly()
-  @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: ISSUE_SUMMARY })
   @ApiResponse({ status: 200, schema: responseSchema(tokenResponseSchema) })
   issueByPost(

@@ -3,7 +3,6 @@ import {
   Controller,
   Delete,
   Get,
-  Header,
   HttpCode,
   Inject,
   Param,
@@ -49,7 +48,6 @@ export class PasskeysController {
   @Post('auth/passkeys/registration-options')
   @HttpCode(200)
   @InteractiveOnly()
-  @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary:
       'Start adding a passkey: options for navigator.credentials.create() (startRegistration)',
