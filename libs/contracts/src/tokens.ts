@@ -17,12 +17,81 @@ const scopeListSchema = z
   .transform((scopes) => [...new Set(scopes)]);
 export const tokenNameSchema = z.string().trim().min(1, 'Name is required').max(100);
 
+/** Which credentials a list shows: live ones (the default), revoked or expired ones, or both. */
+export const CREDENTIAL_STATES = ['active', 'inactive', 'all'] as const;
+export type CredentialState = (typeof CREDENTIAL_STATES)[number];
+export const credentialListQuerySchema = z.object({
+  state: z
+    .enum(CREDENTIAL_STATES, { error: 'state must be active, inactive or all' })
+    .default('active'),
+});
+
+/** Why a credential stopped working. */
+export const REVOKED_REASONS = [
+  'revoked',
+  'rotated',
+  'leaked',
+  'expired',
+  'user_disabled',
+] as const;
+export type RevokedReason = (typeof REVOKED_REASONS)[number];
+
+/** At most `requests` requests in any `perSeconds` window (per credential). */
+export const rateLimitSchema = z.object({
+  requests: z.number().int().min(1).max(1_000_000),
+  perSeconds: z.number().int().min(1).max(86_400),
+});
+
+/** The longest a rotated credential may keep working beside its successor: 7 days. */
+export const MAX_OVERLAP_SECONDS = 604_800;
+const overlapSecondsSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_OVERLAP_SECONDS, `overlapSeconds may be at most ${MAX_OVERLAP_SECONDS} (7 days)`)
+  .default(0);
+
+/** What every credential list item says about its state. */
+const lifecycleFields = {
+  disabled: z.boolean(),
+  revokedAt: z.iso.datetime().nullable(),
+  revokedReason: z.enum(REVOKED_REASONS).nullable(),
+};
+
+/** PATCH of a PAT or an API key: at least one of these. */
+export const updateCredentialSchema = z
+  .object({
+    name: tokenNameSchema.optional(),
+    disabled: z.boolean().optional(),
+    rateLimit: rateLimitSchema.nullable().optional(),
+  })
+  .refine((input) => Object.keys(input).length > 0, 'Send name, disabled or rateLimit');
+
+export const rotatePersonalAccessTokenSchema = z.object({
+  expiresAt: z.iso
+    .datetime({ offset: true, error: 'expiresAt must be an ISO 8601 date-time or null' })
+    .nullable()
+    .optional(),
+  overlapSeconds: overlapSecondsSchema,
+});
+
+export const rotateApiKeySecretSchema = z.object({ overlapSeconds: overlapSecondsSchema });
+
+/** POST /credentials/revoke: anything found, of any kind; the answer never says what was. */
+export const revokeCredentialsSchema = z.object({
+  credentials: z
+    .array(z.string().min(1).max(8192))
+    .min(1, 'Send at least one credential')
+    .max(1000, 'Send at most 1000 credentials at once'),
+});
+
 export const createPersonalAccessTokenSchema = z.object({
   name: tokenNameSchema,
   scopes: scopeListSchema,
   expiresAt: z.iso
     .datetime({ offset: true, error: 'expiresAt must be an ISO 8601 date-time or null' })
     .nullable(),
+  rateLimit: rateLimitSchema.nullable().default(null),
 });
 
 export const personalAccessTokenSchema = z.object({
@@ -33,10 +102,12 @@ export const personalAccessTokenSchema = z.object({
   createdAt: z.iso.datetime(),
   lastUsedAt: z.iso.datetime().nullable(),
   lastUsedIp: z.string().nullable(),
+  rateLimit: rateLimitSchema.nullable(),
+  ...lifecycleFields,
 });
 
 export const personalAccessTokenCreatedSchema = personalAccessTokenSchema
-  .pick({ id: true, name: true, scopes: true, expiresAt: true, createdAt: true })
+  .pick({ id: true, name: true, scopes: true, expiresAt: true, createdAt: true, rateLimit: true })
   .extend({ token: z.string() });
 
 export const personalAccessTokenListSchema = z.object({
@@ -51,7 +122,11 @@ export const apiTokenStateSchema = z.object({
 
 export const apiTokenCreatedSchema = z.object({ token: z.string(), createdAt: z.iso.datetime() });
 
-export const createApiKeySchema = z.object({ name: tokenNameSchema, scopes: scopeListSchema });
+export const createApiKeySchema = z.object({
+  name: tokenNameSchema,
+  scopes: scopeListSchema,
+  rateLimit: rateLimitSchema.nullable().default(null),
+});
 
 export const apiKeySchema = z.object({
   id: z.uuid(),
@@ -62,10 +137,14 @@ export const apiKeySchema = z.object({
   createdAt: z.iso.datetime(),
   lastUsedAt: z.iso.datetime().nullable(),
   secretRotatedAt: z.iso.datetime().nullable(),
+  /** Until then the secret before the last rotation keeps working too (null: it stopped). */
+  previousSecretExpiresAt: z.iso.datetime().nullable(),
+  rateLimit: rateLimitSchema.nullable(),
+  ...lifecycleFields,
 });
 
 export const apiKeyCreatedSchema = apiKeySchema
-  .pick({ id: true, name: true, apiKey: true, scopes: true, createdAt: true })
+  .pick({ id: true, name: true, apiKey: true, scopes: true, createdAt: true, rateLimit: true })
   .extend({ apiSecret: z.string() });
 
 export const apiKeySecretSchema = z.object({ apiKey: z.string(), apiSecret: z.string() });
@@ -126,6 +205,12 @@ export const forwardAuthSchema = z.object({
   authMethod: z.enum(AUTH_METHODS),
 });
 
+export type RateLimit = z.infer<typeof rateLimitSchema>;
+export type CredentialListQuery = z.infer<typeof credentialListQuerySchema>;
+export type UpdateCredentialInput = z.infer<typeof updateCredentialSchema>;
+export type RotatePersonalAccessTokenInput = z.input<typeof rotatePersonalAccessTokenSchema>;
+export type RotateApiKeySecretInput = z.input<typeof rotateApiKeySecretSchema>;
+export type RevokeCredentialsInput = z.infer<typeof revokeCredentialsSchema>;
 export type CreatePersonalAccessTokenInput = z.input<typeof createPersonalAccessTokenSchema>;
 export type PersonalAccessToken = z.infer<typeof personalAccessTokenSchema>;
 export type PersonalAccessTokenCreated = z.infer<typeof personalAccessTokenCreatedSchema>;
