@@ -1,5 +1,4 @@
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -14,6 +13,7 @@ import { sendProblem } from './common/problem/problem-details.filter.js';
 import { originsOf } from './common/net/loopback.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
 import { noStoreByDefault } from './common/http/no-store.js';
+import { computeSecurityHeaders, sendSecurityHeaders } from './common/http/security-headers.js';
 import { refuseRepeatedCredentialHeaders } from './common/http/single-credential-header.js';
 import { refuseUnstorableInput } from './common/validation/storable-text.js';
 import { serveSpa } from './common/spa/serve-spa.js';
@@ -61,7 +61,7 @@ export async function createApp({
     exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
   });
   await app.register(cookie);
-  await app.register(helmet, {
+  const securityHeaders = await computeSecurityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -78,6 +78,7 @@ export async function createApp({
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('preValidation', refuseUnstorableInput);
   fastify.addHook('onSend', noStoreByDefault);
+  fastify.addHook('onSend', sendSecurityHeaders(securityHeaders));
   fastify.addHook('onResponse', (request, reply, done) => {
     logRequest(logger, request, reply);
     done();
