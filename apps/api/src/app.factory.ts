@@ -3,10 +3,9 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { API_PREFIX, UNPREFIXED_PATHS } from './common/auth/route-catalog.js';
-import { createRootLogger, StartupQuietLogger } from './common/logging/logger.js';
+import { createRootLogger, PinoNestLogger } from './common/logging/logger.js';
 import { logRequest } from './common/logging/request-log.js';
 import { clientErrorHandler } from './common/problem/client-errors.js';
 import { sendProblem } from './common/problem/problem-details.filter.js';
@@ -53,7 +52,7 @@ export async function createApp({
       bufferLogs: true,
     },
   );
-  app.useLogger(new StartupQuietLogger(app.get(Logger)));
+  app.useLogger(app.get(PinoNestLogger));
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_PATHS });
   app.enableCors({
     origin: [...originsOf(config.PUBLIC_URL), ...config.CORS_ORIGINS],
