@@ -27,6 +27,8 @@ export interface CreateAppOptions {
 }
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Health probes answer on plain HTTP too: a load balancer's check must not be redirected. */
+const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 
 /** Builds the whole HTTP application; main.ts and the tests both start it from here. */
 export async function createApp({
@@ -89,7 +91,7 @@ export async function createApp({
       );
     const publicUrl = new URL(config.PUBLIC_URL);
     fastify.addHook('onRequest', async (request, reply) => {
-      if (request.protocol === 'https' || ['/healthz', '/readyz'].includes(request.url)) return;
+      if (request.protocol === 'https' || PROBE_PATHS.has(request.url)) return;
       // 308 keeps the method and body of a POST; 301 is what GET and HEAD clients know best.
       const status = request.method === 'GET' || request.method === 'HEAD' ? 301 : 308;
       await reply.redirect(`https://${publicUrl.host}${request.url}`, status);

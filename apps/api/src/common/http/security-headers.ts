@@ -61,15 +61,16 @@ function isHelmetHeader(name: string): boolean {
 
 /** An onSend hook: the precomputed set on every response, the document-only ones on HTML. */
 export function sendSecurityHeaders(headers: SecurityHeaders) {
-  return async function securityHeaders(
+  return function securityHeaders(
     _request: FastifyRequest,
     reply: FastifyReply,
     payload: unknown,
-  ): Promise<unknown> {
+    done: (error: Error | null, payload: unknown) => void,
+  ): void {
     const type = reply.getHeader('content-type');
     reply.headers(
       typeof type === 'string' && type.startsWith('text/html') ? headers.html : headers.always,
     );
-    return payload;
+    done(null, payload);
   };
 }
