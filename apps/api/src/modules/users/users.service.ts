@@ -78,6 +78,8 @@ export class UsersService {
    * verification too, so the answer's timing does not tell which logins exist.
    */
   async verifyPassword(login: string, password: string): Promise<UserEntity | null> {
+    // Shed a login flood before its lookup, not only before its hash.
+    this.hasher.assertCapacity();
     const user = await this.users.findByLogin(login);
     if (!user) return this.hasher.verifyNothing(password).then(() => null);
     const matches = await this.hasher.verify(user.passwordHash, password);
