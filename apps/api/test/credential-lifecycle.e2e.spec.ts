@@ -340,6 +340,11 @@ describe('rotation with an overlap', () => {
     expect(rotated.status).toBe(201);
     expect((await t.http.get(ME, { bearer: old.token })).status).toBe(200);
     expect((await t.http.get(ME, { bearer: rotated.body.token })).status).toBe(200);
+    // Still active, and it says when it stops.
+    const active = await t.http.get('/api/v1/personal-access-tokens', { basic: user.basic });
+    const outgoing = active.body.items.find((item: { id: string }) => item.id === old.id);
+    expect(outgoing).toMatchObject({ revokedReason: 'rotated' });
+    expect(new Date(outgoing.revokedAt).getTime()).toBeGreaterThan(Date.now());
     // Rotating the outgoing token again is refused: its successor is the one to rotate.
     const again = await t.http.post(`/api/v1/personal-access-tokens/${old.id}/rotate`, {
       basic: user.basic,

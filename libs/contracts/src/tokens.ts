@@ -54,6 +54,7 @@ const overlapSecondsSchema = z
 /** What every credential list item says about its state. */
 const lifecycleFields = {
   disabled: z.boolean(),
+  /** When it stopped, or (a rotated credential in its overlap) when it will stop. */
   revokedAt: z.iso.datetime().nullable(),
   revokedReason: z.enum(REVOKED_REASONS).nullable(),
 };

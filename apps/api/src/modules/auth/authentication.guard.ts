@@ -82,6 +82,9 @@ export class AuthenticationGuard implements CanActivate {
 
   private async authenticate(scheme: Scheme, context: ExecutionContext): Promise<Principal | null> {
     await this.schemes.get(scheme)?.canActivate(context);
-    return context.switchToHttp().getRequest<FastifyRequest>().principal ?? null;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    // Nothing is accepted, or refused as wrong, that could not be checked: 503.
+    if (request.verificationError) throw request.verificationError;
+    return request.principal ?? null;
   }
 }

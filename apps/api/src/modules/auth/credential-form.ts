@@ -62,5 +62,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the authentication guard for the strategy it picked. */
     credentialForm?: CredentialForm;
+    /** Why a credential could not be checked at all (an outage), if a strategy could not say. */
+    verificationError?: unknown;
   }
 }

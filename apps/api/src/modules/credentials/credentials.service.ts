@@ -410,9 +410,9 @@ export class CredentialsService implements OnModuleInit {
 
   private view(entity: CredentialEntity, userDisabledAt: Date | null): CredentialView {
     const now = this.clock.now();
-    const revoked = entity.revokedAt !== null && entity.revokedAt.getTime() <= now;
     const expired = entity.expiresAt !== null && entity.expiresAt.getTime() <= now;
-    const [revokedAt, revokedReason]: [Date | null, RevokedReason | null] = revoked
+    // A rotated credential still in its overlap shows when it stops (revokedAt in the future).
+    const [revokedAt, revokedReason]: [Date | null, RevokedReason | null] = entity.revokedAt
       ? [entity.revokedAt, entity.revokedReason]
       : expired
         ? [entity.expiresAt, 'expired']

@@ -139,8 +139,18 @@ export class JwtService {
    * A token that brings its own key (jwk, jku, x5u, x5c, x5t) or critical extensions, names an
    * unknown or retired kid, or is no JWT, gets no key and so fails.
    */
-  readonly keyProvider: JwtKeyProvider = (_request, rawJwtToken, done) => {
-    this.keyFor(rawJwtToken).then((key) => done(null, key), done);
+  readonly keyProvider: JwtKeyProvider = (request, rawJwtToken, done) => {
+    this.keyFor(rawJwtToken).then(
+      (key) => done(null, key),
+      (error: unknown) => {
+        // passport-jwt makes any key error a plain failure (401): an outage (the keys could not
+        // be reloaded) is kept on the request, so the guard answers 503 rather than "wrong".
+        if (!(error instanceof InvalidJwt) && request) {
+          (request as { verificationError?: unknown }).verificationError = error;
+        }
+        done(error);
+      },
+    );
   };
 
   /**
