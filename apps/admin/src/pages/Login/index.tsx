@@ -14,7 +14,7 @@ import {
 import { IconInfoCircle, IconKey } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Navigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useSearchParams } from 'react-router';
 import {
   mfaCodeSchema,
   passwordLoginSchema,
@@ -268,6 +268,11 @@ export function LoginPage() {
             )}
           </Stack>
         </Paper>
+        <Center>
+          <Anchor component={Link} to="/report-leak" size="sm">
+            Report a leaked credential
+          </Anchor>
+        </Center>
       </Stack>
     </Center>
   );
