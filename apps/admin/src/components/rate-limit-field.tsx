@@ -31,8 +31,9 @@ export function rateLimitErrors(errors: Record<string, ReactNode>): RateLimitFie
   return { requests: errors['rateLimit.requests'], perSeconds: errors['rateLimit.perSeconds'] };
 }
 
-/** An empty number box is 0: the form's schema says it is too small, under the box. */
+/** An empty box is 0, shown empty: the form's schema says it is too small, under the box. */
 const count = (value: string | number) => (typeof value === 'number' ? value : 0);
+const shown = (value: number) => (value === 0 ? '' : value);
 
 /** A credential's rate limit: none, or at most N requests in any window of M seconds. */
 export function RateLimitField({ value, onChange, errors }: RateLimitFieldProps) {
@@ -52,7 +53,7 @@ export function RateLimitField({ value, onChange, errors }: RateLimitFieldProps)
             max={1_000_000}
             allowDecimal={false}
             allowNegative={false}
-            value={value.requests}
+            value={shown(value.requests)}
             error={errors?.requests}
             onChange={(requests) => onChange({ ...value, requests: count(requests) })}
             style={{ flex: 1 }}
@@ -66,7 +67,7 @@ export function RateLimitField({ value, onChange, errors }: RateLimitFieldProps)
             max={86_400}
             allowDecimal={false}
             allowNegative={false}
-            value={value.perSeconds}
+            value={shown(value.perSeconds)}
             error={errors?.perSeconds}
             onChange={(perSeconds) => onChange({ ...value, perSeconds: count(perSeconds) })}
             style={{ flex: 1 }}

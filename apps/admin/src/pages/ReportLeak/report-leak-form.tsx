@@ -73,9 +73,7 @@ export function ReportLeakForm({ report }: { report: (credentials: string[]) => 
           <Textarea
             label="Leaked credentials"
             description="One per line, at most 1000. An API key as key:secret, or its secret alone."
-            autosize
-            minRows={4}
-            maxRows={12}
+            rows={6}
             autoComplete="off"
             spellCheck={false}
             styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
