@@ -32,6 +32,8 @@ function Harness({
   );
 }
 
+jest.setTimeout(30_000);
+
 describe('CredentialActions', () => {
   it('disables and enables with a switch, and offers rotate in the menu', async () => {
     const user = userEvent.setup();
@@ -49,7 +51,8 @@ describe('CredentialActions', () => {
     expect(onToggle).toHaveBeenLastCalledWith(false);
 
     await user.click(screen.getByRole('button', { name: 'Actions for deploy' }));
-    await user.click(await screen.findByRole('menuitem', { name: 'Rotate' }));
+    // The menu opens with a transition: on a loaded machine it takes longer than the 1 s default.
+    await user.click(await screen.findByRole('menuitem', { name: 'Rotate' }, { timeout: 10_000 }));
     expect(onRotate).toHaveBeenCalledTimes(1);
   });
 });

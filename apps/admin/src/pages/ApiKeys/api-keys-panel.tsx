@@ -1,16 +1,14 @@
-import { Button, Card, Group, Modal, Stack, Text } from '@mantine/core';
+import { Button, Modal, Stack, Text } from '@mantine/core';
 import { IconKey } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ApiKey, User } from '@latchkey/contracts';
-import { CredentialActions } from '../../components/credential-actions';
-import { credentialColumns, isInactive } from '../../components/credential-columns';
-import { CredentialSettingsForm } from '../../components/credential-settings-form';
-import { CredentialStateTabs, type ShownState } from '../../components/credential-state-tabs';
-import { DataTable, usePhone } from '../../components/data-table';
+import { credentialColumns } from '../../components/credential-columns';
+import { CredentialList } from '../../components/credential-list';
+import type { ShownState } from '../../components/credential-state-tabs';
+import { usePhone } from '../../components/data-table';
 import { DateText } from '../../components/date-text';
 import { EmptyState } from '../../components/empty-state';
-import { ProblemAlert } from '../../components/problem-alert';
-import { describeOverlap, RotateDialog } from '../../components/rotate-dialog';
+import { describeOverlap } from '../../components/rotate-dialog';
 import { ScopeBadges } from '../../components/scope-badges';
 import { NewSecretCard, SecretReveal } from '../../components/secret-reveal';
 import {
@@ -57,14 +55,12 @@ export interface ApiKeysPanelProps {
   emptyText: string;
 }
 
-/** A user's API keys: "My API keys" (read-only) and the admin's tab on the user's page. */
+/** A user's API keys: "My API keys" and the admin's tab on the user's page. */
 export function ApiKeysPanel({ user, manage, emptyText }: ApiKeysPanelProps) {
   const phone = usePhone();
   const [state, setState] = useState<ShownState>('active');
   const [creating, setCreating] = useState(false);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
-  const [rotating, setRotating] = useState<ApiKey | null>(null);
-  const [editing, setEditing] = useState<ApiKey | null>(null);
   const keys = useApiKeys(user.id, state);
   const toggle = useUpdateApiKey({
     success: (key) =>
@@ -75,18 +71,15 @@ export function ApiKeysPanel({ user, manage, emptyText }: ApiKeysPanelProps) {
   const edit = useUpdateApiKey({
     success: (key) => `API key “${key.name}” saved`,
     toastErrors: false,
-    onSuccess: () => setEditing(null),
   });
   const rotate = useRotateApiKeySecret({
-    success: (_secret, { key }) => `Secret of “${key.name}” rotated`,
-    onSuccess: (secret, { key, overlapSeconds }) => {
-      setRotating(null);
+    success: (_secret, { credential }) => `Secret of “${credential.name}” rotated`,
+    onSuccess: (secret, { credential, overlapSeconds }) =>
       setRevealed({
         ...secret,
-        title: `New secret for “${key.name}”`,
+        title: `New secret for “${credential.name}”`,
         note: describeOverlap('secret', overlapSeconds),
-      });
-    },
+      }),
   });
   const revoke = useRevokeApiKey({
     success: (_result, key) => `API key “${key.name}” revoked`,
@@ -119,75 +112,42 @@ export function ApiKeysPanel({ user, manage, emptyText }: ApiKeysPanelProps) {
           </Stack>
         </NewSecretCard>
       )}
-      <Group justify="space-between">
-        <CredentialStateTabs value={state} onChange={setState} label="Which API keys" />
-        {manage && <Button onClick={() => setCreating(true)}>Generate API key</Button>}
-      </Group>
-      <ProblemAlert error={keys.error} />
-      <Card withBorder padding="md">
-        <DataTable
-          label="API keys"
-          rows={keys.data?.items}
-          columns={COLUMNS}
-          rowKey={(key) => key.id}
-          rowTestId="api-key-row"
-          minWidth={860}
-          empty={
-            state === 'active' ? (
-              <EmptyState icon={<IconKey size={24} />} title="No API keys">
-                {emptyText}
-              </EmptyState>
-            ) : (
-              <EmptyState icon={<IconKey size={24} />} title="No inactive API keys">
-                Revoked API keys are listed here.
-              </EmptyState>
-            )
-          }
-          {...(manage
+      <CredentialList
+        label="API keys"
+        state={state}
+        onStateChange={setState}
+        rows={keys.data?.items}
+        error={keys.error}
+        columns={COLUMNS}
+        rowTestId="api-key-row"
+        toolbar={manage && <Button onClick={() => setCreating(true)}>Generate API key</Button>}
+        empty={{
+          active: (
+            <EmptyState icon={<IconKey size={24} />} title="No API keys">
+              {emptyText}
+            </EmptyState>
+          ),
+          inactive: (
+            <EmptyState icon={<IconKey size={24} />} title="No inactive API keys">
+              Revoked API keys are listed here.
+            </EmptyState>
+          ),
+        }}
+        lifecycle={
+          manage
             ? {
-                actions: (key: ApiKey) =>
-                  !isInactive(key) && (
-                    <CredentialActions
-                      name={key.name}
-                      disabled={key.disabled}
-                      toggling={toggle.isPending && toggle.variables?.key.id === key.id}
-                      onToggle={(disabled) => toggle.mutate({ key, changes: { disabled } })}
-                      onRotate={() => setRotating(key)}
-                      onEdit={() => {
-                        edit.reset();
-                        setEditing(key);
-                      }}
-                      onRevoke={() => revoke.mutate(key)}
-                      rotateLabel="Rotate secret"
-                      revokeMessage="Machines using this key lose access at once."
-                    />
-                  ),
+                toggle,
+                edit,
+                rotate,
+                revoke,
+                rotateLabel: 'Rotate secret',
+                rotates: 'secret',
+                keeps: 'The key stays the same.',
+                revokeMessage: 'Machines using this key lose access at once.',
               }
-            : {})}
-        />
-      </Card>
-      <RotateDialog
-        name={rotating?.name ?? null}
-        what="secret"
-        keeps="The key stays the same."
-        busy={rotate.isPending}
-        onClose={() => setRotating(null)}
-        onRotate={(overlapSeconds) => rotating && rotate.mutate({ key: rotating, overlapSeconds })}
+            : undefined
+        }
       />
-      <Modal
-        opened={editing !== null}
-        onClose={() => setEditing(null)}
-        title={`Edit “${editing?.name ?? ''}”`}
-        fullScreen={phone}
-      >
-        {editing && (
-          <CredentialSettingsForm
-            initial={{ name: editing.name, rateLimit: editing.rateLimit }}
-            save={edit}
-            toInput={(changes) => ({ key: editing, changes })}
-          />
-        )}
-      </Modal>
       <Modal
         opened={creating}
         onClose={() => setCreating(false)}

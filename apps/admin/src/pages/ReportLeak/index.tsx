@@ -1,6 +1,6 @@
-import { Anchor, Center, Paper, Stack, Title } from '@mantine/core';
+import { Anchor } from '@mantine/core';
 import { Link } from 'react-router';
-import { Logo } from '../../components/logo';
+import { StandalonePage } from '../../components/standalone-page';
 import { useApi, useSessionState } from '../../hooks/use-auth';
 import { ReportLeakForm } from './report-leak-form';
 
@@ -9,25 +9,16 @@ export function ReportLeakPage() {
   const api = useApi();
   const signedIn = useSessionState().status === 'signed-in';
   return (
-    <Center mih="100dvh" p="md">
-      <Stack w="100%" maw={560} gap="lg">
-        <Center>
-          <Logo />
-        </Center>
-        <Paper withBorder shadow="sm" p="xl" radius="md">
-          <Stack>
-            <Title order={2} size="h3">
-              Report a leaked credential
-            </Title>
-            <ReportLeakForm report={(credentials) => api.credentials.revoke(credentials)} />
-          </Stack>
-        </Paper>
-        <Center>
-          <Anchor component={Link} to={signedIn ? '/tokens' : '/login'} size="sm">
-            {signedIn ? 'Back to Latchkey' : 'Back to sign in'}
-          </Anchor>
-        </Center>
-      </Stack>
-    </Center>
+    <StandalonePage
+      title="Report a leaked credential"
+      width={560}
+      footer={
+        <Anchor component={Link} to={signedIn ? '/tokens' : '/login'} size="sm">
+          {signedIn ? 'Back to Latchkey' : 'Back to sign in'}
+        </Anchor>
+      }
+    >
+      <ReportLeakForm report={(credentials) => api.credentials.revoke(credentials)} />
+    </StandalonePage>
   );
 }

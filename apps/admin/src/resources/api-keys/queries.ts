@@ -5,10 +5,10 @@ import type {
   ApiKeySecret,
   CreateApiKeyInput,
   CredentialState,
-  UpdateCredentialInput,
 } from '@latchkey/contracts';
 import { useAction, type ActionOptions } from '../../hooks/use-action';
 import { useApi } from '../../hooks/use-auth';
+import type { CredentialRotation, CredentialUpdate } from '../credential-lifecycle';
 
 /**
  * API key lists keyed by the owner's id (never `me`): "My API keys" and an admin's view of the
@@ -21,15 +21,8 @@ export const apiKeyKeys = {
 
 type Extra<TInput, TResult> = Omit<ActionOptions<TInput, TResult>, 'run' | 'invalidates'>;
 
-export interface ApiKeyUpdate {
-  key: ApiKey;
-  changes: UpdateCredentialInput;
-}
-
-export interface SecretRotation {
-  key: ApiKey;
-  overlapSeconds: number;
-}
+type ApiKeyUpdate = CredentialUpdate<ApiKey>;
+type SecretRotation = CredentialRotation<ApiKey>;
 
 export function useApiKeys(userId: string, state: CredentialState) {
   const api = useApi();
@@ -52,7 +45,7 @@ export function useUpdateApiKey(options: Extra<ApiKeyUpdate, ApiKey>) {
   const api = useApi();
   return useAction({
     ...options,
-    run: ({ key, changes }: ApiKeyUpdate) => api.apiKeys.update(key.id, changes),
+    run: ({ credential: key, changes }: ApiKeyUpdate) => api.apiKeys.update(key.id, changes),
     invalidates: [apiKeyKeys.all],
   });
 }
@@ -61,7 +54,7 @@ export function useRotateApiKeySecret(options: Extra<SecretRotation, ApiKeySecre
   const api = useApi();
   return useAction({
     ...options,
-    run: ({ key, overlapSeconds }: SecretRotation) =>
+    run: ({ credential: key, overlapSeconds }: SecretRotation) =>
       api.apiKeys.rotateSecret(key.id, { overlapSeconds }),
     invalidates: [apiKeyKeys.all],
   });

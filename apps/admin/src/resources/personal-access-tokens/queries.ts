@@ -4,10 +4,10 @@ import type {
   CredentialState,
   PersonalAccessToken,
   PersonalAccessTokenCreated,
-  UpdateCredentialInput,
 } from '@latchkey/contracts';
 import { useAction, type ActionOptions } from '../../hooks/use-action';
 import { useApi, useCurrentUser } from '../../hooks/use-auth';
+import type { CredentialRotation, CredentialUpdate } from '../credential-lifecycle';
 
 /**
  * Every PAT list, the caller's own and an admin's view of a user's, keyed by the owner's id: the
@@ -21,15 +21,8 @@ export const personalAccessTokenKeys = {
 
 type Extra<TInput, TResult> = Omit<ActionOptions<TInput, TResult>, 'run' | 'invalidates'>;
 
-export interface TokenUpdate {
-  token: PersonalAccessToken;
-  changes: UpdateCredentialInput;
-}
-
-export interface TokenRotation {
-  token: PersonalAccessToken;
-  overlapSeconds: number;
-}
+type TokenUpdate = CredentialUpdate<PersonalAccessToken>;
+type TokenRotation = CredentialRotation<PersonalAccessToken>;
 
 /** The caller's own tokens go through /personal-access-tokens; another user's through /users. */
 function useTokenRoutes(userId: string) {
@@ -39,11 +32,11 @@ function useTokenRoutes(userId: string) {
   return {
     list: (state: CredentialState) =>
       self ? own.list({ state }) : api.users.listPersonalAccessTokens(userId, { state }),
-    update: ({ token, changes }: TokenUpdate) =>
+    update: ({ credential: token, changes }: TokenUpdate) =>
       self
         ? own.update(token.id, changes)
         : api.users.updatePersonalAccessToken(userId, token.id, changes),
-    rotate: ({ token, overlapSeconds }: TokenRotation) =>
+    rotate: ({ credential: token, overlapSeconds }: TokenRotation) =>
       self
         ? own.rotate(token.id, { overlapSeconds })
         : api.users.rotatePersonalAccessToken(userId, token.id, { overlapSeconds }),
