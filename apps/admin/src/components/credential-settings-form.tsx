@@ -1,5 +1,10 @@
 import { Button, Group, Stack, TextInput } from '@mantine/core';
-import { rateLimitSchema, tokenNameSchema, type RateLimit } from '@latchkey/contracts';
+import {
+  rateLimitSchema,
+  tokenNameSchema,
+  type RateLimit,
+  type UpdateCredentialInput,
+} from '@latchkey/contracts';
 import { z } from 'zod';
 import { useZodForm } from '../hooks/use-zod-form';
 import { ProblemAlert } from './problem-alert';
@@ -19,7 +24,8 @@ export interface CredentialSettingsFormProps<TInput> {
     isPending: boolean;
     error: unknown;
   };
-  toInput: (settings: CredentialSettings) => TInput;
+  /** The mutation's input from what changed (the PATCH sends only that). */
+  toInput: (changes: UpdateCredentialInput) => TInput;
 }
 
 /** The name and rate limit of a PAT or an API key, saved with one PATCH. */
@@ -30,7 +36,15 @@ export function CredentialSettingsForm<TInput>({
 }: CredentialSettingsFormProps<TInput>) {
   const form = useZodForm<CredentialSettings>(settingsSchema, { initialValues: initial });
   return (
-    <form noValidate onSubmit={form.submitTo(save, toInput)}>
+    <form
+      noValidate
+      onSubmit={form.submitTo(save, ({ name, rateLimit }) =>
+        toInput({
+          ...(form.isDirty('name') ? { name } : {}),
+          ...(form.isDirty('rateLimit') ? { rateLimit } : {}),
+        }),
+      )}
+    >
       <Stack>
         <ProblemAlert error={save.error} />
         <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />

@@ -2,10 +2,11 @@ import { Button, Modal, Stack } from '@mantine/core';
 import { IconPlus, IconTicket } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { PersonalAccessToken } from '@latchkey/contracts';
-import { credentialColumns, ExpiryText } from '../../components/credential-columns';
+import { credentialColumns, ExpiryText, isInactive } from '../../components/credential-columns';
 import { CredentialList } from '../../components/credential-list';
 import type { ShownState } from '../../components/credential-state-tabs';
 import { usePhone } from '../../components/data-table';
+import { DateText } from '../../components/date-text';
 import { EmptyState } from '../../components/empty-state';
 import { describeOverlap } from '../../components/rotate-dialog';
 import { ScopeBadges } from '../../components/scope-badges';
@@ -26,7 +27,13 @@ const COLUMNS = credentialColumns<PersonalAccessToken>({
     {
       key: 'expires',
       header: 'Expires',
-      cell: (token) => <ExpiryText expiresAt={token.expiresAt} />,
+      // A revoked token's expiry is history, not a warning.
+      cell: (token) =>
+        isInactive(token) ? (
+          <DateText value={token.expiresAt} />
+        ) : (
+          <ExpiryText expiresAt={token.expiresAt} />
+        ),
     },
   ],
 });
