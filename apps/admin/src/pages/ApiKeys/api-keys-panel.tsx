@@ -20,13 +20,23 @@ import {
 import { CreateApiKeyForm } from './create-api-key-form';
 
 const COLUMNS = credentialColumns<ApiKey>({
-  createdNote: (key) =>
-    key.secretRotatedAt && (
-      <>
-        {' · secret rotated '}
-        <DateText value={key.secretRotatedAt} />
-      </>
-    ),
+  createdNote: (key) => (
+    <>
+      {key.secretRotatedAt && (
+        <>
+          {' · secret rotated '}
+          <DateText value={key.secretRotatedAt} />
+        </>
+      )}
+      {key.previousSecretExpiresAt &&
+        new Date(key.previousSecretExpiresAt).getTime() > Date.now() && (
+          <>
+            {' · old secret stops '}
+            <DateText value={key.previousSecretExpiresAt} />
+          </>
+        )}
+    </>
+  ),
   middle: [
     {
       key: 'key',
