@@ -218,7 +218,7 @@ async function postgresStopped(ctx) {
     if (warm.status !== 200) throw new Error(`${kind} before the outage: ${warm.status}`);
   }
   const before = await db.query(
-    'SELECT (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM opaque_tokens) AS opaque',
+    "SELECT (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM credentials WHERE kind = 'opaque_token') AS opaque",
   );
 
   await db.stop();
@@ -292,7 +292,7 @@ async function postgresStopped(ctx) {
     after.every((r) => r.status === 200) && a.alive && ctx.b.alive,
   );
   const counts = await db.query(
-    'SELECT (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM opaque_tokens) AS opaque',
+    "SELECT (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM credentials WHERE kind = 'opaque_token') AS opaque",
   );
   check(
     scenario,

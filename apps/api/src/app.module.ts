@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
+import { VerificationModule } from './common/auth/verification.module.js';
 import { CryptoModule } from './common/crypto/crypto.module.js';
 import { EventsModule } from './common/events/events.module.js';
 import { LimitsModule } from './common/limits/limits.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         }),
         CryptoModule,
         EventsModule,
+        VerificationModule,
         AuditModule,
         LimitsModule,
         SigningKeysModule,

@@ -111,7 +111,10 @@ describe('admin features', () => {
         (await t.http.get('/api/v1/auth/token', { basic: [user.login, temporary] })).status,
       ).toBe(403);
       expect(
-        await t.sql('SELECT 1 FROM personal_access_tokens WHERE user_id = $1', [user.id]),
+        await t.sql(
+          "SELECT 1 FROM credentials WHERE user_id = $1 AND kind IN ('personal_access_token', 'account_token')",
+          [user.id],
+        ),
       ).toHaveLength(0);
 
       const change = await t.http.post('/api/v1/users/me/password', {

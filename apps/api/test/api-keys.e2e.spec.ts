@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiKeysService } from '../src/modules/api-keys/api-keys.service.js';
+import { CredentialVerifier } from '../src/modules/credentials/credential-verifier.js';
 import {
   createApiKey,
   createPat,
@@ -30,15 +30,18 @@ describe('API keys', () => {
       apiSecret: expect.stringMatching(/^lks_[0-9A-Za-z]{46}$/),
       scopes: ['profile:read'],
       createdAt: expect.any(String),
+      rateLimit: null,
     });
     const [row] = await t.sql<{ api_key: string; secret_hash: Buffer; user_id: string }>(
-      'SELECT api_key, secret_hash, user_id FROM api_keys WHERE id = $1',
+      'SELECT lookup AS api_key, secret_hash, user_id FROM credentials WHERE id = $1',
       [res.body.id],
     );
     expect(row?.api_key).toBe(res.body.apiKey);
     expect(row?.user_id).toBe(user.id);
     expect(row?.secret_hash.equals(sha256(res.body.apiSecret))).toBe(true);
-    expect(JSON.stringify(await t.sql('SELECT * FROM api_keys'))).not.toContain(res.body.apiSecret);
+    expect(JSON.stringify(await t.sql('SELECT * FROM credentials'))).not.toContain(
+      res.body.apiSecret,
+    );
 
     const list = await t.http.get('/api/v1/users/me/api-keys', { basic: user.basic });
     expect(list.status).toBe(200);
@@ -63,9 +66,9 @@ describe('API keys', () => {
     expect(asBasic.status).toBe(200);
     expect(asBasic.body.authMethod).toBe('api_key');
 
-    await t.app.get(ApiKeysService).flushUsage();
+    await t.app.get(CredentialVerifier).flushUsage();
     const [row] = await t.sql<{ last_used_at: Date | null; last_used_ip: string }>(
-      'SELECT last_used_at, last_used_ip FROM api_keys WHERE id = $1',
+      'SELECT last_used_at, last_used_ip FROM credentials WHERE id = $1',
       [key.id],
     );
     expect(row?.last_used_at).toBeInstanceOf(Date);
@@ -111,7 +114,9 @@ describe('API keys', () => {
     });
     expect(beyond.status).toBe(400);
     expect(beyond.body.errors[0].field).toBe('scopes');
-    expect(await t.sql('SELECT 1 FROM api_keys WHERE user_id = $1', [user.id])).toHaveLength(0);
+    expect(
+      await t.sql("SELECT 1 FROM credentials WHERE user_id = $1 AND kind = 'api_key'", [user.id]),
+    ).toHaveLength(0);
   });
 
   it('rotates the secret: same key, the old secret and its exchanged tokens dead at once', async () => {
@@ -132,7 +137,7 @@ describe('API keys', () => {
       (await t.http.get('/api/v1/users/me', { authorization: tokenHeader(fresh) })).status,
     ).toBe(200);
     const [row] = await t.sql<{ secret_hash: Buffer; secret_rotated_at: Date | null }>(
-      'SELECT secret_hash, secret_rotated_at FROM api_keys WHERE id = $1',
+      'SELECT secret_hash, secret_rotated_at FROM credentials WHERE id = $1',
       [key.id],
     );
     expect(row?.secret_hash.equals(sha256(fresh.apiSecret))).toBe(true);

@@ -180,7 +180,7 @@ describe('the CLI (npm run cli)', () => {
     expect(created.code).toBe(0);
     const apiKey = field(created.stdout, 'apiKey');
     const apiSecret = field(created.stdout, 'apiSecret');
-    const [row] = await sql('SELECT secret_hash, scopes FROM api_keys WHERE api_key = $1', [
+    const [row] = await sql('SELECT secret_hash, scopes FROM credentials WHERE lookup = $1', [
       apiKey,
     ]);
     expect(
@@ -223,7 +223,9 @@ describe('the CLI (npm run cli)', () => {
       body: { name: 'to revoke', scopes: ['profile:read'], expiresAt: null },
     });
     const opaque = await http.get('/api/v1/auth/token', { basic: ADMIN });
-    const [opaqueRow] = await sql('SELECT id FROM opaque_tokens ORDER BY created_at DESC LIMIT 1');
+    const [opaqueRow] = await sql(
+      "SELECT id FROM credentials WHERE kind = 'opaque_token' ORDER BY created_at DESC LIMIT 1",
+    );
     expect((await http.get('/api/v1/users/me', { bearer: pat.body.token })).status).toBe(200);
 
     expect((await cli(env, 'revoke-token', pat.body.token)).code).toBe(0);
@@ -236,6 +238,41 @@ describe('the CLI (npm run cli)', () => {
         })
       ).status,
     ).toBe(401);
+  }, 60_000);
+
+  it('rotates a personal access token with an overlap, and disables and enables it', async () => {
+    const pat = await http.post('/api/v1/personal-access-tokens', {
+      basic: ADMIN,
+      body: { name: 'cli rotate', scopes: ['profile:read'], expiresAt: null },
+    });
+    const rotated = await cli(env, 'rotate-token', pat.body.id, '--overlap', '3600');
+    expect(rotated.code).toBe(0);
+    const token = field(rotated.stdout, 'token');
+    const id = field(rotated.stdout, 'id');
+    // The old token works during the overlap; the new one at once.
+    expect((await http.get('/api/v1/users/me', { bearer: pat.body.token })).status).toBe(200);
+    expect((await http.get('/api/v1/users/me', { bearer: token })).status).toBe(200);
+    const [old] = await sql('SELECT revoked_reason FROM credentials WHERE id = $1', [pat.body.id]);
+    expect(old?.revoked_reason).toBe('rotated');
+
+    expect((await cli(env, 'disable-token', id)).code).toBe(0);
+    expect((await http.get('/api/v1/users/me', { bearer: token })).status).toBe(401);
+    expect((await cli(env, 'disable-token', id, '--enable')).code).toBe(0);
+    expect((await http.get('/api/v1/users/me', { bearer: token })).status).toBe(200);
+    const audited = await sql(
+      "SELECT type FROM audit_events WHERE type IN ('token.rotated', 'token.updated') AND details->>'id' IN ($1, $2)",
+      [pat.body.id, id],
+    );
+    expect(audited.map((event) => event.type).sort()).toEqual([
+      'token.rotated',
+      'token.updated',
+      'token.updated',
+    ]);
+
+    const tooLong = await cli(env, 'rotate-token', id, '--overlap', '604801');
+    expect(tooLong.code).toBe(2);
+    const unknown = await cli(env, 'disable-token', '00000000-0000-4000-8000-000000000000');
+    expect(unknown.code).toBe(1);
   }, 60_000);
 
   it('rotates the signing keys; the new key is published', async () => {

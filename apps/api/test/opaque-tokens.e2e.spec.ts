@@ -17,14 +17,14 @@ describe('opaque tokens', () => {
       expires_in: 1800,
     });
     const rows = await t.sql<{ token_hash: Buffer; expires_at: Date }>(
-      'SELECT token_hash, expires_at FROM opaque_tokens WHERE user_id = $1',
+      "SELECT decode(lookup, 'hex') AS token_hash, expires_at FROM credentials WHERE user_id = $1 AND kind = 'opaque_token'",
       [user.id],
     );
     expect(rows).toHaveLength(1);
     expect(
       rows[0]?.token_hash.equals(createHash('sha256').update(res.body.access_token).digest()),
     ).toBe(true);
-    expect(JSON.stringify(await t.sql('SELECT * FROM opaque_tokens'))).not.toContain(
+    expect(JSON.stringify(await t.sql('SELECT * FROM credentials'))).not.toContain(
       res.body.access_token,
     );
   });
@@ -47,9 +47,11 @@ describe('opaque tokens', () => {
     const res = await t.http.get('/api/v1/auth/token', { basic: [user.login, 'wrong password'] });
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('invalid_credentials');
-    expect(await t.sql('SELECT 1 FROM opaque_tokens WHERE user_id = $1', [user.id])).toHaveLength(
-      0,
-    );
+    expect(
+      await t.sql("SELECT 1 FROM credentials WHERE user_id = $1 AND kind = 'opaque_token'", [
+        user.id,
+      ]),
+    ).toHaveLength(0);
   });
 
   it('is accepted as X-Auth-Token, ?auth_token= and Bearer', async () => {
@@ -93,7 +95,7 @@ describe('opaque tokens', () => {
       (await t.http.get('/api/v1/users/me', { headers: { 'x-auth-token': other } })).status,
     ).toBe(200);
     const rows = await t.sql<{ revoked: number }>(
-      'SELECT count(*)::int AS revoked FROM opaque_tokens WHERE user_id = $1 AND revoked_at IS NOT NULL',
+      "SELECT count(*)::int AS revoked FROM credentials WHERE user_id = $1 AND kind = 'opaque_token' AND revoked_at IS NOT NULL",
       [user.id],
     );
     expect(rows[0]?.revoked).toBe(1);

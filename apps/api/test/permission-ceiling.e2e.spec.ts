@@ -23,10 +23,10 @@ async function roledUser(t: TestApp, roles: Role[]): Promise<RoledUser> {
 /** Everything that would show that a credential was minted or a secret changed. */
 function mintedState(t: TestApp): Promise<unknown[]> {
   return t.sql(
-    `SELECT (SELECT count(*) FROM personal_access_tokens) AS tokens,
-            (SELECT count(*) FROM api_keys) AS keys,
-            (SELECT count(*) FROM opaque_tokens) AS opaque,
-            (SELECT string_agg(encode(secret_hash, 'hex'), ',' ORDER BY id) FROM api_keys) AS secrets`,
+    `SELECT (SELECT count(*) FROM credentials WHERE kind IN ('personal_access_token', 'account_token')) AS tokens,
+            (SELECT count(*) FROM credentials WHERE kind = 'api_key') AS keys,
+            (SELECT count(*) FROM credentials WHERE kind = 'opaque_token') AS opaque,
+            (SELECT string_agg(encode(secret_hash, 'hex'), ',' ORDER BY id) FROM credentials) AS secrets`,
   );
 }
 
@@ -69,7 +69,7 @@ describe('permission ceiling: the reported escalations', () => {
     expect(res.body).toMatchObject({ status: 403, code: 'forbidden' });
     expect(res.body).not.toHaveProperty('token');
     expect(
-      await t.sql("SELECT id FROM personal_access_tokens WHERE user_id = $1 AND kind = 'account'", [
+      await t.sql("SELECT id FROM credentials WHERE user_id = $1 AND kind = 'account_token'", [
         user.id,
       ]),
     ).toEqual([]);
@@ -91,7 +91,10 @@ describe('permission ceiling: the reported escalations', () => {
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ code: 'forbidden' });
     expect(
-      await t.sql('SELECT id FROM personal_access_tokens WHERE user_id = $1', [victim.id]),
+      await t.sql(
+        "SELECT id FROM credentials WHERE user_id = $1 AND kind IN ('personal_access_token', 'account_token')",
+        [victim.id],
+      ),
     ).toEqual([]);
     // The narrow PAT itself still cannot read users or the audit log.
     expect((await t.http.get('/api/v1/users', { bearer: token })).status).toBe(403);
@@ -104,7 +107,7 @@ describe('permission ceiling: the reported escalations', () => {
     const key = await createApiKey(t, owner, ['users:read', 'audit:read', 'tokens:write']);
     const { token } = await createPat(t, admin, ['tokens:write']);
     const [before] = await t.sql<{ hash: string }>(
-      "SELECT encode(secret_hash, 'hex') AS hash FROM api_keys WHERE id = $1",
+      "SELECT encode(secret_hash, 'hex') AS hash FROM credentials WHERE id = $1",
       [key.id],
     );
 
@@ -113,7 +116,7 @@ describe('permission ceiling: the reported escalations', () => {
     expect(res.body).toMatchObject({ code: 'forbidden' });
     expect(res.body).not.toHaveProperty('apiSecret');
     const [after] = await t.sql<{ hash: string; rotated: Date | null }>(
-      "SELECT encode(secret_hash, 'hex') AS hash, secret_rotated_at AS rotated FROM api_keys WHERE id = $1",
+      "SELECT encode(secret_hash, 'hex') AS hash, secret_rotated_at AS rotated FROM credentials WHERE id = $1",
       [key.id],
     );
     expect(after).toEqual({ hash: before?.hash, rotated: null });
@@ -128,7 +131,9 @@ describe('permission ceiling: the reported escalations', () => {
     const res = await t.http.post(`/api/v1/api-keys/${key.id}/secret`, { bearer: token });
     expect(res.status).toBe(403);
     expect(
-      await t.sql('SELECT id FROM api_keys WHERE id = $1 AND secret_rotated_at IS NULL', [key.id]),
+      await t.sql('SELECT id FROM credentials WHERE id = $1 AND secret_rotated_at IS NULL', [
+        key.id,
+      ]),
     ).toHaveLength(1);
   });
 
@@ -144,7 +149,7 @@ describe('permission ceiling: the reported escalations', () => {
     await expectCanDoExactly(bearerOf(t, res.body.token), scopesForRoles(['user']));
     expect(
       await t.sql(
-        "SELECT id FROM personal_access_tokens WHERE user_id = $1 AND kind = 'account' AND revoked_at IS NULL",
+        "SELECT id FROM credentials WHERE user_id = $1 AND kind = 'account_token' AND revoked_at IS NULL",
         [user.id],
       ),
     ).toHaveLength(1);
@@ -158,7 +163,9 @@ describe('permission ceiling: the reported escalations', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'validation_failed', errors: [{ field: 'scopes' }] });
-    expect(await t.sql('SELECT id FROM api_keys WHERE user_id = $1', [user.id])).toEqual([]);
+    expect(
+      await t.sql("SELECT id FROM credentials WHERE user_id = $1 AND kind = 'api_key'", [user.id]),
+    ).toEqual([]);
   });
 });
 
@@ -470,7 +477,10 @@ describe('permission ceiling: exchanges of a narrow API key', () => {
     });
     expect(pat.status).toBe(400);
     expect(
-      await t.sql('SELECT id FROM personal_access_tokens WHERE user_id = $1', [user.id]),
+      await t.sql(
+        "SELECT id FROM credentials WHERE user_id = $1 AND kind IN ('personal_access_token', 'account_token')",
+        [user.id],
+      ),
     ).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createPat } from './factories/credentials.js';
 import { createUser } from './factories/users.js';
-import { PersonalAccessTokensService } from '../src/modules/personal-access-tokens/personal-access-tokens.service.js';
+import { CredentialVerifier } from '../src/modules/credentials/credential-verifier.js';
 import { ADMIN, useTestApp } from './support/test-app.js';
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
@@ -22,6 +22,7 @@ describe('personal access tokens', () => {
       scopes: ['profile:read', 'tokens:read'],
       expiresAt: null,
       createdAt: expect.any(String),
+      rateLimit: null,
       token: expect.stringMatching(/^ey[\w-]+\.[\w-]+\.[\w-]+$/),
     });
     const header = JSON.parse(
@@ -33,13 +34,16 @@ describe('personal access tokens', () => {
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ id: user.id, authMethod: 'personal_access_token' });
 
-    const rows = await t.sql<Record<string, unknown>>(
-      'SELECT * FROM personal_access_tokens WHERE id = $1',
-      [created.body.id],
-    );
+    const rows = await t.sql<Record<string, unknown>>('SELECT * FROM credentials WHERE id = $1', [
+      created.body.id,
+    ]);
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows[0])).not.toContain(created.body.token);
-    expect(rows[0]).toMatchObject({ user_id: user.id, kind: 'personal', revoked_at: null });
+    expect(rows[0]).toMatchObject({
+      user_id: user.id,
+      kind: 'personal_access_token',
+      revoked_at: null,
+    });
 
     const list = await t.http.get('/api/v1/personal-access-tokens', { basic: user.basic });
     expect(list.body.items).toEqual([expect.objectContaining({ id: created.body.id })]);
@@ -69,7 +73,10 @@ describe('personal access tokens', () => {
     });
     expect(escalate.status).toBe(400);
     expect(
-      await t.sql('SELECT 1 FROM personal_access_tokens WHERE user_id = $1', [user.id]),
+      await t.sql(
+        "SELECT 1 FROM credentials WHERE user_id = $1 AND kind IN ('personal_access_token', 'account_token')",
+        [user.id],
+      ),
     ).toHaveLength(1);
   });
 
@@ -104,7 +111,7 @@ describe('personal access tokens', () => {
     expect(after.status).toBe(401);
     expect(after.headers.get('www-authenticate')).toContain('error="invalid_token"');
     const [row] = await t.sql<{ revoked_at: Date | null }>(
-      'SELECT revoked_at FROM personal_access_tokens WHERE id = $1',
+      'SELECT revoked_at FROM credentials WHERE id = $1',
       [id],
     );
     expect(row?.revoked_at).toBeInstanceOf(Date);
@@ -113,9 +120,10 @@ describe('personal access tokens', () => {
         user.id,
       ]),
     ).toHaveLength(1);
-    expect(
-      (await t.http.get(`/api/v1/personal-access-tokens/${id}`, { basic: user.basic })).status,
-    ).toBe(404);
+    // It stays visible, as inactive.
+    const shown = await t.http.get(`/api/v1/personal-access-tokens/${id}`, { basic: user.basic });
+    expect(shown.status).toBe(200);
+    expect(shown.body).toMatchObject({ revokedAt: expect.any(String), revokedReason: 'revoked' });
   });
 
   it('does not let one user read or revoke another user’s token', async () => {
@@ -178,7 +186,7 @@ describe('personal access tokens', () => {
     const user = await createUser(t);
     const { id, token } = await createPat(t, user);
     await t.http.get('/api/v1/users/me', { bearer: token });
-    await t.app.get(PersonalAccessTokensService).flushUsage();
+    await t.app.get(CredentialVerifier).flushUsage();
     const res = await t.http.get(`/api/v1/personal-access-tokens/${id}`, { bearer: token });
     expect(res.body.lastUsedAt).toEqual(expect.any(String));
     expect(res.body.lastUsedIp).toBe('127.0.0.1');
@@ -232,7 +240,7 @@ describe('personal access tokens', () => {
   it('keeps no secret: the token cannot be found by hash or value in the database', async () => {
     const user = await createUser(t);
     const { token } = await createPat(t, user);
-    const dump = JSON.stringify(await t.sql('SELECT * FROM personal_access_tokens'));
+    const dump = JSON.stringify(await t.sql('SELECT * FROM credentials'));
     expect(dump).not.toContain(token);
     expect(dump).not.toContain(createHash('sha256').update(token).digest('hex'));
   });
@@ -280,7 +288,7 @@ describe('account API token', () => {
     expect((await t.http.get('/api/v1/users/me', { bearer: first.body.token })).status).toBe(401);
     expect((await t.http.get('/api/v1/users/me', { bearer: second.body.token })).status).toBe(200);
     const live = await t.sql(
-      "SELECT id FROM personal_access_tokens WHERE user_id = $1 AND kind = 'account' AND revoked_at IS NULL",
+      "SELECT id FROM credentials WHERE user_id = $1 AND kind = 'account_token' AND revoked_at IS NULL",
       [user.id],
     );
     expect(live).toHaveLength(1);

@@ -52,9 +52,9 @@ describe('stopping the server with SIGTERM', () => {
     await client.connect();
     try {
       const { rows } = await client.query<{ kind: string; used: boolean }>(
-        `SELECT 'pat' AS kind, last_used_at IS NOT NULL AS used FROM personal_access_tokens WHERE id = $1
-         UNION ALL SELECT 'api key', last_used_at IS NOT NULL FROM api_keys WHERE id = $2
-         UNION ALL SELECT 'opaque', last_used_at IS NOT NULL FROM opaque_tokens WHERE user_id = $3`,
+        `SELECT 'pat' AS kind, last_used_at IS NOT NULL AS used FROM credentials WHERE id = $1
+         UNION ALL SELECT 'api key', last_used_at IS NOT NULL FROM credentials WHERE id = $2
+         UNION ALL SELECT 'opaque', last_used_at IS NOT NULL FROM credentials WHERE user_id = $3 AND kind = 'opaque_token'`,
         [pat.body.id, key.body.id, me.body.id],
       );
       expect(rows).toEqual([

@@ -68,8 +68,8 @@ describe('text the database cannot store', () => {
       expect(key.status).toBe(400);
 
       const created = await t.sql<{ count: string }>(
-        `SELECT (SELECT count(*) FROM personal_access_tokens WHERE user_id = $1)
-              + (SELECT count(*) FROM api_keys WHERE user_id = $1) AS count`,
+        `SELECT (SELECT count(*) FROM credentials WHERE user_id = $1 AND kind <> 'opaque_token')
+              AS count`,
         [user.id],
       );
       expect(created[0]?.count).toBe('0');

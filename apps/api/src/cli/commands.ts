@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import {
+  MAX_OVERLAP_SECONDS,
   ROLES,
   SCOPES,
   TOKEN_PREFIXES,
@@ -11,11 +12,11 @@ import {
 } from '@latchkey/contracts';
 import { CLI_ACTING } from '../common/auth/acting.js';
 import { OPERATOR } from '../common/auth/permission-ceiling.js';
-import { ApiKeysService } from '../modules/api-keys/api-keys.service.js';
 import { AuditService } from '../modules/audit/audit.service.js';
+import { CREDENTIAL_KINDS, type CredentialKind } from '../modules/credentials/credential.entity.js';
+import { CredentialsService } from '../modules/credentials/credentials.service.js';
+import { CredentialVerifier } from '../modules/credentials/credential-verifier.js';
 import { TokenInspectorService } from '../modules/oauth/token-inspector.service.js';
-import { OpaqueTokensService } from '../modules/opaque-tokens/opaque-tokens.service.js';
-import { PersonalAccessTokensService } from '../modules/personal-access-tokens/personal-access-tokens.service.js';
 import { SigningKeysService } from '../modules/signing-keys/signing-keys.service.js';
 import type { UserEntity } from '../modules/users/user.entity.js';
 import { UsersService } from '../modules/users/users.service.js';
@@ -31,7 +32,7 @@ export type Values = Record<string, string | boolean | (string | boolean)[] | un
 export type CommandResult = Record<string, string | string[]>;
 
 /** Result fields that hold a secret: the text output says it is shown only once. */
-export const SECRET_FIELDS: ReadonlySet<string> = new Set(['password', 'apiSecret']);
+export const SECRET_FIELDS: ReadonlySet<string> = new Set(['password', 'apiSecret', 'token']);
 
 export interface Command {
   usage: string;
@@ -130,29 +131,78 @@ export const COMMANDS: Record<string, Command> = {
     async run(app, values) {
       const owner = await findUser(app, required(values, 'user'));
       const scopes = scopesFrom(values, scopesForRoles(owner.roles));
-      const { entity, apiSecret } = await app
-        .get(ApiKeysService)
-        .create(owner, { name: optional(values, 'name') ?? 'cli', scopes }, OPERATOR, CLI_ACTING);
+      const { entity, secret } = await app
+        .get(CredentialsService)
+        .issue(
+          'api_key',
+          owner,
+          { name: optional(values, 'name') ?? 'cli', scopes, expiresAt: null },
+          OPERATOR,
+          CLI_ACTING,
+        );
       return {
         id: entity.id,
         user: owner.login,
-        scopes: entity.scopes,
-        apiKey: entity.apiKey,
-        apiSecret,
+        scopes: entity.scopes ?? [],
+        apiKey: entity.lookup,
+        apiSecret: secret,
       };
     },
   },
   'rotate-api-secret': {
-    usage: '<api-key-id | lk_… key>',
-    description: 'Give an API key a new secret, printed once; the old one stops working at once.',
-    options: {},
-    async run(app, _values, positionals) {
+    usage: '<api-key-id | lk_… key> [--overlap <seconds>]',
+    description:
+      'Give an API key a new secret, printed once; the old one stops at once, or after --overlap seconds (at most 604800).',
+    options: { overlap: { type: 'string' } },
+    async run(app, values, positionals) {
       const which = onePositional(positionals, 'API key id or lk_ key');
-      const keys = app.get(ApiKeysService);
-      const id = which.startsWith(TOKEN_PREFIXES.apiKey) ? (await keys.findLive(which))?.id : which;
+      const id = which.startsWith(TOKEN_PREFIXES.apiKey)
+        ? (await app.get(CredentialVerifier).liveApiKey(which))?.row.id
+        : which;
       if (!id || !UUID.test(id)) throw new CommandFailed(`no live API key is "${which}"`);
-      const { apiKey, apiSecret } = await keys.rotateSecret(id.toLowerCase(), OPERATOR, CLI_ACTING);
+      const { apiKey, apiSecret } = await app
+        .get(CredentialsService)
+        .rotateSecret(id.toLowerCase(), overlapOf(values), OPERATOR, CLI_ACTING);
       return { apiKey, apiSecret };
+    },
+  },
+  'rotate-token': {
+    usage: '<personal-access-token-id> [--overlap <seconds>]',
+    description:
+      'Replace a personal access token with a new one (same name, scopes and lifetime), printed once; the old one stops at once, or after --overlap seconds (at most 604800).',
+    options: { overlap: { type: 'string' } },
+    async run(app, values, positionals) {
+      const id = uuidOf(onePositional(positionals, 'personal access token id'));
+      const credentials = app.get(CredentialsService);
+      const old = await live(app, ['personal_access_token'], id);
+      const { entity, secret } = await credentials.rotate(
+        old.userId,
+        id,
+        { overlapSeconds: overlapOf(values) },
+        OPERATOR,
+        CLI_ACTING,
+      );
+      return { id: entity.id, replaced: id, token: secret };
+    },
+  },
+  'disable-token': {
+    usage: '<personal-access-token-id | api-key-id> [--enable]',
+    description:
+      'Disable a personal access token or an API key without deleting it (it is refused until enabled again), or enable it with --enable.',
+    options: { enable: { type: 'boolean' } },
+    async run(app, values, positionals) {
+      const id = uuidOf(onePositional(positionals, 'token or API key id'));
+      const credential = await live(app, ['personal_access_token', 'api_key'], id);
+      const view = await app
+        .get(CredentialsService)
+        .update(
+          credential.userId,
+          credential.kind,
+          id,
+          { disabled: values.enable !== true },
+          CLI_ACTING,
+        );
+      return { id, disabled: String(view.disabled) };
     },
   },
   'revoke-token': {
@@ -191,17 +241,39 @@ export const COMMANDS: Record<string, Command> = {
 };
 
 async function revoke(app: INestApplicationContext, which: string): Promise<boolean> {
+  const credentials = app.get(CredentialsService);
   if (UUID.test(which)) {
-    const id = which.toLowerCase();
-    return (
-      (await app.get(PersonalAccessTokensService).revoke({ id }, CLI_ACTING)) !== null ||
-      (await app.get(OpaqueTokensService).revoke({ id }, CLI_ACTING)) ||
-      (await app.get(ApiKeysService).revoke(id, CLI_ACTING))
-    );
+    return credentials.revokeById([...CREDENTIAL_KINDS], which.toLowerCase(), CLI_ACTING);
   }
   if (which.startsWith(TOKEN_PREFIXES.apiKey) && !which.includes(':')) {
-    const key = await app.get(ApiKeysService).findLive(which);
-    return key ? app.get(ApiKeysService).revoke(key.id, CLI_ACTING) : false;
+    const key = await app.get(CredentialVerifier).liveApiKey(which);
+    return key ? credentials.revokeById(['api_key'], key.row.id, CLI_ACTING) : false;
   }
   return app.get(TokenInspectorService).revoke(which, CLI_ACTING);
+}
+
+/** A live credential of one of these kinds by id, or the command fails. */
+async function live(app: INestApplicationContext, kinds: CredentialKind[], id: string) {
+  for (const kind of kinds) {
+    const found = await app
+      .get(CredentialsService)
+      .findLive(kind, id)
+      .catch(() => null);
+    if (found) return found;
+  }
+  throw new CommandFailed(`nothing live has the id ${id}`);
+}
+
+function uuidOf(value: string): string {
+  if (!UUID.test(value)) throw new UsageError(`"${value}" is not an id`);
+  return value.toLowerCase();
+}
+
+function overlapOf(values: Values): number {
+  const overlap = optional(values, 'overlap') ?? '0';
+  const seconds = Number(overlap);
+  if (!/^\d+$/.test(overlap) || seconds > MAX_OVERLAP_SECONDS) {
+    throw new UsageError(`--overlap takes whole seconds from 0 to ${MAX_OVERLAP_SECONDS}`);
+  }
+  return seconds;
 }

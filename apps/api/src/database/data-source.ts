@@ -1,10 +1,8 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { ApiKeyEntity } from '../modules/api-keys/api-key.entity.js';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.js';
+import { CredentialEntity } from '../modules/credentials/credential.entity.js';
 import { RevokedJwtEntity } from '../modules/oauth/revoked-jwt.entity.js';
-import { OpaqueTokenEntity } from '../modules/opaque-tokens/opaque-token.entity.js';
 import { PasskeyEntity } from '../modules/passkeys/passkey.entity.js';
-import { PersonalAccessTokenEntity } from '../modules/personal-access-tokens/personal-access-token.entity.js';
 import { SessionEntity } from '../modules/sessions/session.entity.js';
 import { SigningKeyEntity } from '../modules/signing-keys/signing-key.entity.js';
 import { UserEntity } from '../modules/users/user.entity.js';
@@ -14,9 +12,7 @@ export const ENTITIES = [
   UserEntity,
   AuditEventEntity,
   SigningKeyEntity,
-  PersonalAccessTokenEntity,
-  ApiKeyEntity,
-  OpaqueTokenEntity,
+  CredentialEntity,
   RevokedJwtEntity,
   SessionEntity,
   PasskeyEntity,

@@ -2,6 +2,7 @@ import {
   effectiveScopes,
   scopesForRoles,
   type AuthMethod,
+  type RateLimit,
   type Role,
   type Scope,
 } from '@latchkey/contracts';
@@ -19,9 +20,23 @@ export interface Principal {
   /** What this credential may do: its scopes narrowed to what the user's roles allow. */
   scopes: Scope[];
   sessionId?: string;
+  /** The stored credential (PAT, account token, API key, opaque token) it was, or acts for. */
   credentialId?: string;
   /** A password sign-in after an admin's reset with mustChange: it may only change the password. */
   passwordChangeRequired?: true;
+  /** The credential's own facts, as verification found them (and the cache keeps them). */
+  credential?: CredentialFacts;
+}
+
+export interface CredentialFacts {
+  /** Epoch ms when it was issued and when it stops working by itself (expiry, overlap end). */
+  issuedAt?: number;
+  expiresAt?: number;
+  /** A JWT's jti: revoking that one token ends what was verified with it. */
+  tokenId?: string;
+  /** RFC 7662 client_id: the API key an exchanged token or a key pair stands for. */
+  clientId?: string;
+  rateLimit?: RateLimit;
 }
 
 export interface PrincipalOptions {
@@ -30,13 +45,14 @@ export interface PrincipalOptions {
   sessionId?: string;
   credentialId?: string;
   passwordChangeRequired?: boolean;
+  credential?: CredentialFacts;
 }
 
 /** The caller, with scopes never beyond what the user's roles allow. */
 export function principalFor(
   user: PrincipalUser,
   method: AuthMethod,
-  { granted, sessionId, credentialId, passwordChangeRequired }: PrincipalOptions = {},
+  { granted, sessionId, credentialId, passwordChangeRequired, credential }: PrincipalOptions = {},
 ): Principal {
   const principal: Principal = {
     method,
@@ -46,6 +62,7 @@ export function principalFor(
   if (sessionId) principal.sessionId = sessionId;
   if (credentialId) principal.credentialId = credentialId;
   if (passwordChangeRequired) principal.passwordChangeRequired = true;
+  if (credential) principal.credential = credential;
   return principal;
 }
 

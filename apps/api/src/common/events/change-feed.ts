@@ -70,7 +70,7 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
   }
 
   /** A cache of verified credentials that this feed keeps fresh for `topic`. */
-  cache<V>(topic: string, options: CacheOptions): CredentialCache<V> {
+  cache<V extends object>(topic: string, options: CacheOptions<V>): CredentialCache<V> {
     const cache = new CredentialCache<V>(() => this.healthy, options);
     this.subscribe(topic, { changed: (key) => cache.invalidate(key), reset: () => cache.clear() });
     return cache;
@@ -89,6 +89,11 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
       CHANGE_CHANNEL,
       JSON.stringify({ topic, key } satisfies Change),
     ]);
+  }
+
+  /** Tells this instance's subscribers only (a change that happened here alone). */
+  announceLocally(topic: string, key: string): void {
+    this.dispatch({ topic, key });
   }
 
   private dispatch({ topic, key }: Change): void {

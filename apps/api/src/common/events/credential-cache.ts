@@ -1,7 +1,9 @@
-export interface CacheOptions {
+import { LRUCache } from 'lru-cache';
+
+export interface CacheOptions<V> {
   /** Longest time an entry is trusted, even without a change notification. */
   ttlMs: number;
-  /** Entries kept at most; the oldest go first. */
+  /** Entries kept at most; the least recently used go first. */
   maxEntries: number;
   /**
    * Keep "not found" too, so an unknown identifier costs what a known one does (no database
@@ -9,58 +11,105 @@ export interface CacheOptions {
    * exist (random ones); a change notification clears a miss as it clears a hit.
    */
   cacheMisses?: boolean;
+  /** A shorter life for one value (ms), e.g. until the credential it holds expires. */
+  ttlOf?: (value: V) => number;
+  /** Told when a value is stored and when it leaves, to index it. */
+  onStore?: (key: string, value: V) => void;
+  onDrop?: (key: string, value: V) => void;
 }
 
-interface Entry<V> {
+type Load<V> = () => Promise<V | null>;
+interface Box<V> {
   value: V | null;
-  expiresAt: number;
+}
+
+/** A load that ended after a change it may predate: its value is used once, never kept. */
+class LoadedDuringChange<V> {
+  constructor(readonly value: V | null) {}
+}
+class LoadFailed {
+  constructor(readonly error: unknown) {}
 }
 
 /**
  * Verified credentials and user states kept in process, so the hot path skips the database.
- * Only found values are kept unless `cacheMisses` is set, and a value loaded while a change
- * arrived is not kept, since it may predate the change.
+ * On lru-cache: bounded, with a TTL, and `fetch` so that concurrent misses of one key make one
+ * load. Only found values are kept unless `cacheMisses` is set, and a value loaded while any
+ * change arrived is not kept, since it may predate the change.
  */
-export class CredentialCache<V> {
-  private readonly entries = new Map<string, Entry<V>>();
+export class CredentialCache<V extends object> {
+  private readonly lru: LRUCache<string, Box<V>, Load<V>>;
   private generation = 0;
 
   constructor(
     private readonly usable: () => boolean,
-    private readonly options: CacheOptions,
-  ) {}
-
-  async get(key: string, load: () => Promise<V | null>): Promise<V | null> {
-    if (!this.usable()) return load();
-    const entry = this.entries.get(key);
-    if (entry && entry.expiresAt > Date.now()) return entry.value;
-    if (entry) this.entries.delete(key);
-    const generation = this.generation;
-    const value = await load();
-    const keep = value !== null || this.options.cacheMisses === true;
-    if (keep && generation === this.generation && this.usable()) this.set(key, value);
-    return value;
+    private readonly options: CacheOptions<V>,
+  ) {
+    this.lru = new LRUCache<string, Box<V>, Load<V>>({
+      max: options.maxEntries,
+      ttl: options.ttlMs,
+      // A change aborts nothing under way: the load finishes, and the generation check below
+      // refuses to keep what it found.
+      ignoreFetchAbort: true,
+      fetchMethod: (_key, _stale, fetch) => this.load(fetch.context, fetch.options),
+      onInsert: (box, key) => {
+        if (box.value) options.onStore?.(key, box.value);
+      },
+      dispose: (box, key) => {
+        if (box.value) options.onDrop?.(key, box.value);
+      },
+    });
   }
 
+  async get(key: string, load: Load<V>): Promise<V | null> {
+    if (!this.usable()) return load();
+    try {
+      const box = await this.lru.fetch(key, { context: load });
+      return box?.value ?? null;
+    } catch (outcome) {
+      if (outcome instanceof LoadedDuringChange) return outcome.value as V | null;
+      throw outcome instanceof LoadFailed ? outcome.error : outcome;
+    }
+  }
+
+  /** Forgets these keys (every key for '*'); loads under way are not kept either way. */
   invalidate(key: string): void {
+    this.invalidateMany(key === '*' ? null : [key]);
+  }
+
+  /** Forgets the keys, or everything for null. */
+  invalidateMany(keys: Iterable<string> | null): void {
     this.generation += 1;
-    if (key === '*') this.entries.clear();
-    else this.entries.delete(key);
+    if (keys === null) this.lru.clear();
+    else for (const key of keys) this.lru.delete(key);
   }
 
   clear(): void {
-    this.invalidate('*');
+    this.invalidateMany(null);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.lru.size;
   }
 
-  private set(key: string, value: V | null): void {
-    if (this.entries.size >= this.options.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
+  private async load(
+    load: Load<V>,
+    options: LRUCache.FetcherFetchOptions<string, Box<V>, Load<V>>,
+  ): Promise<Box<V> | undefined> {
+    const generation = this.generation;
+    let value: V | null;
+    try {
+      value = await load();
+    } catch (error) {
+      throw new LoadFailed(error);
     }
-    this.entries.set(key, { value, expiresAt: Date.now() + this.options.ttlMs });
+    if (generation !== this.generation || !this.usable()) throw new LoadedDuringChange(value);
+    if (value === null && this.options.cacheMisses !== true) throw new LoadedDuringChange(null);
+    if (value !== null && this.options.ttlOf) {
+      const ttl = Math.min(this.options.ttlMs, this.options.ttlOf(value));
+      if (ttl <= 0) throw new LoadedDuringChange(value);
+      options.ttl = ttl;
+    }
+    return { value };
   }
 }

@@ -1,6 +1,5 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
 import {
   RateLimiterMemory,
   RateLimiterRedis,
@@ -11,6 +10,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AuditService, type AuditParty } from '../../modules/audit/audit.service.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { Problems } from '../problem/problem.exception.js';
+import { RedisConnection } from './redis-connection.js';
 
 /**
  * The counters failures are kept in. Logins and second factors are low-entropy secrets; the
@@ -77,19 +77,16 @@ function retryAfterSeconds(refusals: RateLimiterRes[]): number {
  * Redis never lets guesses through uncounted.
  */
 @Injectable()
-export class FailureLimiter implements OnModuleDestroy {
-  private readonly logger = new Logger('FailureLimits');
+export class FailureLimiter {
   private readonly specs: Record<FailureBucket, BucketSpec>;
   private readonly limiters: Record<FailureBucket, RateLimiterAbstract>;
-  private readonly redis: Redis | null;
-  private redisLost = false;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(RedisConnection) redis: RedisConnection,
   ) {
     this.specs = bucketSpecs(config);
-    this.redis = config.REDIS_URL ? this.connect(config.REDIS_URL) : null;
     const prefix = `${config.REDIS_KEY_PREFIX}failures:`;
     const limiter = (bucket: FailureBucket): RateLimiterAbstract => {
       const spec = this.specs[bucket];
@@ -99,10 +96,10 @@ export class FailureLimiter implements OnModuleDestroy {
         duration: spec.windowSeconds,
       };
       const memory = new RateLimiterMemory(options);
-      if (!this.redis) return memory;
+      if (!redis.client) return memory;
       return new RateLimiterRedis({
         ...options,
-        storeClient: this.redis,
+        storeClient: redis.client,
         rejectIfRedisNotReady: true,
         insuranceLimiter: memory,
       });
@@ -115,10 +112,6 @@ export class FailureLimiter implements OnModuleDestroy {
       credential: limiter('credential'),
       'credential-ip': limiter('credential-ip'),
     };
-  }
-
-  onModuleDestroy(): void {
-    this.redis?.disconnect();
   }
 
   /**
@@ -208,29 +201,5 @@ export class FailureLimiter implements OnModuleDestroy {
         retryAfter: Math.max(...tripped.map((key) => this.specs[key.bucket].windowSeconds)),
       },
     });
-  }
-
-  private connect(url: string): Redis {
-    const client = new Redis(url, {
-      // Fail at once while disconnected, and after 500 ms when Redis hangs: the counters then
-      // go to memory instead of holding the request.
-      enableOfflineQueue: false,
-      commandTimeout: 500,
-      maxRetriesPerRequest: 1,
-      retryStrategy: (times) => Math.min(times * 200, 5000),
-    });
-    client.on('error', (error: Error) => {
-      if (this.redisLost) return;
-      this.redisLost = true;
-      this.logger.warn(
-        `Redis cannot be reached (${error.message}): failure limits fall back to this instance's memory until it is back`,
-      );
-    });
-    client.on('ready', () => {
-      if (!this.redisLost) return;
-      this.redisLost = false;
-      this.logger.log('Redis is back: failure limits are shared by every instance again');
-    });
-    return client;
   }
 }

@@ -54,12 +54,15 @@ export const Problems = {
   notFound: (detail = 'There is nothing here.') =>
     new ProblemException({ status: 404, code: 'not_found', detail }),
   conflict: (detail: string) => new ProblemException({ status: 409, code: 'conflict', detail }),
-  rateLimited: (retryAfterSeconds: number) =>
+  rateLimited: (
+    retryAfterSeconds: number,
+    { detail, headers }: { detail?: string; headers?: Record<string, string> } = {},
+  ) =>
     new ProblemException({
       status: 429,
       code: 'rate_limited',
-      detail: `Too many attempts. Try again in ${retryAfterSeconds} seconds.`,
-      headers: { 'Retry-After': String(retryAfterSeconds) },
+      detail: detail ?? `Too many attempts. Try again in ${retryAfterSeconds} seconds.`,
+      headers: { ...headers, 'Retry-After': String(retryAfterSeconds) },
     }),
   unavailable: (detail = 'The database cannot be reached. Try again shortly.') =>
     new ProblemException({

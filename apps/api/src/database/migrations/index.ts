@@ -3,6 +3,7 @@ import { CreateSessionsMfaAudit1763892000000 } from './1763892000000-CreateSessi
 import { CreateMachineCredentials1763978400000 } from './1763978400000-CreateMachineCredentials.js';
 import { CreatePasskeys1764064800000 } from './1764064800000-CreatePasskeys.js';
 import { UserPasswordResetLastLogin1764151200000 } from './1764151200000-UserPasswordResetLastLogin.js';
+import { OneCredentialsTable1764237600000 } from './1764237600000-OneCredentialsTable.js';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateMachineCredentials1763978400000,
   CreatePasskeys1764064800000,
   UserPasswordResetLastLogin1764151200000,
+  OneCredentialsTable1764237600000,
 ];

@@ -1,35 +1,56 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import {
   apiKeyCreatedSchema,
   apiKeyListSchema,
+  apiKeySchema,
   apiKeySecretSchema,
+  CREDENTIAL_STATES,
   createApiKeySchema,
+  credentialListQuerySchema,
+  rotateApiKeySecretSchema,
+  updateCredentialSchema,
+  type ApiKey,
   type ApiKeyCreated,
   type ApiKeyList,
   type ApiKeySecret,
+  type CredentialListQuery,
+  type UpdateCredentialInput,
 } from '@latchkey/contracts';
 import type { z } from 'zod';
 import { actingFor } from '../../common/auth/acting.js';
-import { minterOf } from '../../common/auth/permission-ceiling.js';
 import { RequireScopes, Roles } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
+import { minterOf } from '../../common/auth/permission-ceiling.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { SelfOrAdminUserId } from '../../common/auth/user-id-param.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
-import { Problems } from '../../common/problem/problem.exception.js';
 import { UuidParamPipe } from '../../common/validation/uuid-param.pipe.js';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
+import { rateLimitOf, toApiKey } from '../credentials/credentials.mapper.js';
+import { CredentialsService } from '../credentials/credentials.service.js';
 import { UsersService } from '../users/users.service.js';
-import { toApiKey } from './api-keys.mapper.js';
-import { ApiKeysService } from './api-keys.service.js';
+
+const KIND = 'api_key';
 
 @ApiTags('API keys')
 @Controller()
 export class ApiKeysController {
   constructor(
-    @Inject(ApiKeysService) private readonly keys: ApiKeysService,
+    @Inject(CredentialsService) private readonly credentials: CredentialsService,
     @Inject(UsersService) private readonly users: UsersService,
   ) {}
 
@@ -40,7 +61,7 @@ export class ApiKeysController {
   @ApiOperation({
     summary: 'Create an API key + secret for a user (admin); the secret is shown only here',
     description:
-      "Scopes cannot go beyond the user's roles nor the calling credential's own permissions (the permission ceiling). Send the pair as `Authorization: token <apiKey>:<apiSecret>`.",
+      "Scopes cannot go beyond the user's roles nor the calling credential's own permissions (the permission ceiling). Send the pair as `Authorization: token <apiKey>:<apiSecret>`. rateLimit caps its requests per window (429 beyond it).",
   })
   @ApiParam({ name: 'id', description: 'A user id, or `me`' })
   @ApiBody({ schema: requestSchema(createApiKeySchema) })
@@ -52,19 +73,21 @@ export class ApiKeysController {
     @Req() request: FastifyRequest,
   ): Promise<ApiKeyCreated> {
     const owner = await this.users.get(userId);
-    const { entity, apiSecret } = await this.keys.create(
+    const { entity, secret } = await this.credentials.issue(
+      KIND,
       owner,
-      body,
+      { ...body, expiresAt: null },
       minterOf(principal),
       actingFor(principal, request),
     );
     return {
       id: entity.id,
       name: entity.name,
-      apiKey: entity.apiKey,
-      apiSecret,
-      scopes: entity.scopes,
+      apiKey: entity.lookup,
+      apiSecret: secret,
+      scopes: entity.scopes ?? [],
       createdAt: entity.createdAt.toISOString(),
+      rateLimit: rateLimitOf(entity),
     };
   }
 
@@ -72,10 +95,37 @@ export class ApiKeysController {
   @RequireScopes('tokens:read')
   @ApiOperation({ summary: "A user's API keys, without secrets (self or admin)" })
   @ApiParam({ name: 'id', description: 'A user id, or `me`' })
+  @ApiQuery({ name: 'state', enum: CREDENTIAL_STATES, required: false })
   @ApiResponse({ status: 200, schema: responseSchema(apiKeyListSchema) })
-  async list(@SelfOrAdminUserId() userId: string): Promise<ApiKeyList> {
+  async list(
+    @SelfOrAdminUserId() userId: string,
+    @Query(new ZodValidationPipe(credentialListQuerySchema)) query: CredentialListQuery,
+  ): Promise<ApiKeyList> {
     await this.users.get(userId);
-    return { items: (await this.keys.list(userId)).map(toApiKey) };
+    return { items: (await this.credentials.list(userId, KIND, query.state)).map(toApiKey) };
+  }
+
+  @Patch('api-keys/:id')
+  @Roles('admin')
+  @RequireScopes('tokens:write')
+  @ApiOperation({ summary: 'Rename, disable or enable, or rate-limit an API key (admin)' })
+  @ApiBody({ schema: requestSchema(updateCredentialSchema) })
+  @ApiResponse({ status: 200, schema: responseSchema(apiKeySchema) })
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+    @Body(new ZodValidationPipe(updateCredentialSchema)) body: UpdateCredentialInput,
+    @Req() request: FastifyRequest,
+  ): Promise<ApiKey> {
+    const key = await this.credentials.findLive(KIND, id);
+    const view = await this.credentials.update(
+      key.userId,
+      KIND,
+      id,
+      body,
+      actingFor(principal, request),
+    );
+    return toApiKey(view);
   }
 
   @Post('api-keys/:id/secret')
@@ -85,15 +135,23 @@ export class ApiKeysController {
   @ApiOperation({
     summary: 'Rotate the secret of an API key (admin)',
     description:
-      'The key stays; the old secret and the tokens exchanged with it stop working at once. The calling credential must hold every scope the key has (403 otherwise).',
+      'The key stays; the old secret and the tokens exchanged with it stop at once, or after overlapSeconds (at most 7 days). The calling credential must hold every scope the key has (403 otherwise).',
   })
+  @ApiBody({ schema: requestSchema(rotateApiKeySecretSchema), required: false })
   @ApiResponse({ status: 200, schema: responseSchema(apiKeySecretSchema) })
   rotate(
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParamPipe) id: string,
+    @Body(new ZodValidationPipe(rotateApiKeySecretSchema))
+    body: z.output<typeof rotateApiKeySecretSchema>,
     @Req() request: FastifyRequest,
   ): Promise<ApiKeySecret> {
-    return this.keys.rotateSecret(id, minterOf(principal), actingFor(principal, request));
+    return this.credentials.rotateSecret(
+      id,
+      body.overlapSeconds,
+      minterOf(principal),
+      actingFor(principal, request),
+    );
   }
 
   @Delete('api-keys/:id')
@@ -106,11 +164,9 @@ export class ApiKeysController {
     @Param('id', UuidParamPipe) id: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {
-    const key = await this.keys.get(id);
+    const key = await this.credentials.findLive(KIND, id);
     // Someone else's key is as good as unknown to a non-admin.
-    if (key.userId !== principal.user.id && !principal.user.roles.includes('admin')) {
-      throw Problems.notFound('No API key has this id.');
-    }
-    await this.keys.revoke(key.id, actingFor(principal, request));
+    const owner = principal.user.roles.includes('admin') ? key.userId : principal.user.id;
+    await this.credentials.revokeOfUser(owner, KIND, id, actingFor(principal, request));
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { CredentialsModule } from '../credentials/credentials.module.js';
 import { MfaModule } from '../mfa/mfa.module.js';
 import { PasskeysModule } from '../passkeys/passkeys.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
@@ -10,25 +11,29 @@ import { AuthController } from './auth.controller.js';
 import { AuthenticationGuard } from './authentication.guard.js';
 import { BasicAuthStrategy } from './basic.strategy.js';
 import { BearerJwtStrategy } from './bearer.strategy.js';
-import { JwtResolvers } from './jwt-resolvers.js';
 import { DeviceTrust } from './device-trust.js';
 import { LoginFailures } from './login-failures.js';
 import { SessionIssuer } from './session-issuer.js';
 import { SessionTokenResolver } from './session-token.resolver.js';
 
 @Module({
-  imports: [PassportModule, UsersModule, SessionsModule, MfaModule, PasskeysModule],
+  imports: [
+    PassportModule,
+    UsersModule,
+    SessionsModule,
+    MfaModule,
+    PasskeysModule,
+    CredentialsModule,
+  ],
   controllers: [AuthController, AuthSessionsController],
   providers: [
     SessionIssuer,
     SessionTokenResolver,
     BasicAuthStrategy,
     BearerJwtStrategy,
-    JwtResolvers,
     DeviceTrust,
     LoginFailures,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [JwtResolvers],
 })
 export class AuthModule {}

@@ -1,7 +1,7 @@
-import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard, type AuthGuardAuthenticateOptions } from '@nestjs/passport';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role, Scope } from '@latchkey/contracts';
 import {
   ALLOWED_WHILE_PASSWORD_CHANGE,
@@ -12,29 +12,62 @@ import {
 } from '../../common/auth/auth.decorators.js';
 import { refusal } from '../../common/auth/authorize.js';
 import type { Principal } from '../../common/auth/principal.js';
+import { VerifiedCredentials } from '../../common/auth/verified-credentials.js';
 import { Problems } from '../../common/problem/problem.exception.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { CredentialVerifier } from '../credentials/credential-verifier.js';
+import { credentialForm, type Scheme } from './credential-form.js';
+
+/** The passport strategy of one credential form, answering null rather than 401 on a failure. */
+function schemeGuard(scheme: Scheme): CanActivate {
+  class SchemeGuard extends AuthGuard(scheme) {
+    override getAuthenticateOptions(): AuthGuardAuthenticateOptions {
+      return { session: false, property: 'principal' };
+    }
+
+    override handleRequest<T = Principal>(error: unknown, principal: T | false): T | null {
+      if (error) throw error;
+      return principal || null;
+    }
+  }
+  return new SchemeGuard();
+}
+
+const SCHEMES: Scheme[] = ['bearer-jwt', 'opaque-token', 'api-key', 'basic'];
 
 /**
- * The credential schemes tried on every protected route, through their passport strategies, in
- * this order: the cheap token lookups first, argon2id (Basic login:password) last.
- */
-export const STRATEGIES = ['bearer-jwt', 'opaque-token', 'api-key', 'basic'];
-
-/**
- * The one global guard: every route needs a credential unless it is @Public(), then the
- * route's @Roles, @RequireScopes and @InteractiveOnly are checked against the principal.
+ * The one global guard: every route needs a credential unless it is @Public(). The form of the
+ * credential picks the one passport strategy that checks it, behind the verified-credential
+ * cache; then the credential's rate limit is counted and the route's @Roles, @RequireScopes and
+ * @InteractiveOnly are checked against the caller.
  */
 @Injectable()
-export class AuthenticationGuard extends AuthGuard(STRATEGIES) {
-  constructor(@Inject(Reflector) private readonly reflector: Reflector) {
-    super();
-  }
+export class AuthenticationGuard implements CanActivate {
+  private readonly schemes = new Map(SCHEMES.map((scheme) => [scheme, schemeGuard(scheme)]));
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(VerifiedCredentials) private readonly verified: VerifiedCredentials,
+    @Inject(CredentialVerifier) private readonly credentials: CredentialVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    await super.canActivate(context);
-    const principal = context.switchToHttp().getRequest<FastifyRequest>().principal as Principal;
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const form = credentialForm(request, this.config);
+    if (!form) throw Problems.invalidCredentials();
+    request.credentialForm = form;
+    const authenticate = () => this.authenticate(form.scheme, context);
+    const principal =
+      form.presented === null
+        ? await authenticate()
+        : await this.verified.get(form.scheme, form.presented, authenticate);
+    if (!principal) throw Problems.invalidCredentials();
+    await this.credentials.admit(principal, request, http.getResponse<FastifyReply>());
+    request.principal = principal;
     const denied = refusal(principal, {
       roles: this.reflector.getAllAndOverride<Role[]>(REQUIRED_ROLES, targets) ?? [],
       scopes: this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [],
@@ -47,13 +80,8 @@ export class AuthenticationGuard extends AuthGuard(STRATEGIES) {
     return true;
   }
 
-  override getAuthenticateOptions(): AuthGuardAuthenticateOptions {
-    return { session: false, property: 'principal' };
-  }
-
-  override handleRequest<T = Principal>(error: unknown, principal: T | false): T {
-    if (error) throw error;
-    if (!principal) throw Problems.invalidCredentials();
-    return principal;
+  private async authenticate(scheme: Scheme, context: ExecutionContext): Promise<Principal | null> {
+    await this.schemes.get(scheme)?.canActivate(context);
+    return context.switchToHttp().getRequest<FastifyRequest>().principal ?? null;
   }
 }

@@ -6,7 +6,7 @@ import type { Principal } from '../../common/auth/principal.js';
 import { RequestStrategy } from '../../common/auth/request-strategy.js';
 import { InvalidJwt, JwtService } from '../signing-keys/jwt.service.js';
 import { parseBearerToken } from './bearer-credentials.js';
-import { JwtResolvers } from './jwt-resolvers.js';
+import { JwtResolvers } from '../../common/auth/jwt-resolvers.js';
 
 /** `Authorization: Bearer <JWT>` of every kind some module registered a resolver for. */
 @Injectable()

@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import type { VerifiedJwt } from '../signing-keys/jwt.service.js';
 import { UsersService } from '../users/users.service.js';
-import { JwtResolvers } from './jwt-resolvers.js';
+import { JwtResolvers } from '../../common/auth/jwt-resolvers.js';
 
 /**
  * Accepts session access tokens (typ at+jwt) while their session is live: revoking a session

@@ -1,21 +1,22 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { effectiveScopes, isScope, type Scope, type TokenResponse } from '@latchkey/contracts';
+import { isScope, type Scope, type TokenResponse } from '@latchkey/contracts';
 import type { Acting } from '../../common/auth/acting.js';
 import { assertWithinCeiling, type Grant } from '../../common/auth/permission-ceiling.js';
 import type { RequestContext } from '../../common/auth/request-context.js';
-import { principalFor, type Principal } from '../../common/auth/principal.js';
+import type { Principal } from '../../common/auth/principal.js';
+import { Clock } from '../../common/clock/clock.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
 import type { CredentialCache } from '../../common/events/credential-cache.js';
+import { REVOKED_JWT_TOPIC } from '../../common/events/topics.js';
+import { JwtResolvers } from '../../common/auth/jwt-resolvers.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { ApiKeysService, type ApiKeyChannel } from '../api-keys/api-keys.service.js';
 import { AuditService } from '../audit/audit.service.js';
-import { JwtResolvers } from '../auth/jwt-resolvers.js';
+import type { CredentialEntity } from '../credentials/credential.entity.js';
+import { CredentialVerifier, type ApiKeyChannel } from '../credentials/credential-verifier.js';
 import { JwtService, type VerifiedJwt } from '../signing-keys/jwt.service.js';
 import { UsersService } from '../users/users.service.js';
 import { oauthError, WRONG_CLIENT } from './oauth-errors.js';
 import { RevokedJwtsRepository } from './revoked-jwts.repository.js';
-
-export const REVOKED_JWT_TOPIC = 'revoked-jwt';
 
 /** Claims an exchanged token carries besides the registered ones. */
 interface ExchangeClaims {
@@ -38,19 +39,20 @@ export class TokenExchangeService implements OnModuleInit {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(ApiKeysService) private readonly keys: ApiKeysService,
+    @Inject(CredentialVerifier) private readonly credentials: CredentialVerifier,
     @Inject(JwtService) private readonly jwt: JwtService,
     @Inject(JwtResolvers) private readonly resolvers: JwtResolvers,
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(RevokedJwtsRepository) private readonly revokedJwts: RevokedJwtsRepository,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(ChangeFeed) private readonly feed: ChangeFeed,
+    @Inject(Clock) private readonly clock: Clock,
   ) {
     this.revoked = feed.cache(REVOKED_JWT_TOPIC, { ttlMs: 60_000, maxEntries: 100_000 });
   }
 
   onModuleInit(): void {
-    this.resolvers.register('exchanged', (jwt, request) => this.resolve(jwt, request.ip));
+    this.resolvers.register('exchanged', (jwt) => this.resolve(jwt));
   }
 
   /**
@@ -65,11 +67,17 @@ export class TokenExchangeService implements OnModuleInit {
     channel: ApiKeyChannel,
   ): Promise<TokenResponse> {
     if (!this.config.AUTH_API_KEY_ENABLED) throw oauthError('invalid_client', WRONG_CLIENT);
-    const key = await this.keys.authenticate(apiKey, apiSecret, context, channel);
-    const user = key ? await this.users.findActive(key.userId) : null;
-    if (!key || !user) throw oauthError('invalid_client', WRONG_CLIENT);
+    const verified = await this.credentials.authenticate(
+      'api_key',
+      `${apiKey}:${apiSecret}`,
+      context,
+      channel,
+    );
+    if (!verified) throw oauthError('invalid_client', WRONG_CLIENT);
+    const { row: key, principal } = verified;
+    const user = principal.user;
     // The key + secret mint the token: it may do at most what the key may, narrowed by `scope`.
-    const minter = { scopes: effectiveScopes(user.roles, key.scopes), interactive: false };
+    const minter = { scopes: principal.scopes, interactive: false };
     const scopes = assertWithinCeiling(minter, user, grantOf(minter.scopes, scope), {
       refuseRequested: (refused) =>
         oauthError('invalid_scope', `This key does not hold the scope ${refused.join(' ')}.`),
@@ -77,7 +85,7 @@ export class TokenExchangeService implements OnModuleInit {
     const expiresIn = this.config.AUTH_EXCHANGE_TOKEN_TTL;
     const claims: ExchangeClaims = {
       scope: scopes.join(' '),
-      client_id: key.apiKey,
+      client_id: key.lookup,
       akid: key.id,
       sv: key.secretVersion,
     };
@@ -86,7 +94,6 @@ export class TokenExchangeService implements OnModuleInit {
       expiresIn,
       claims: { ...claims },
     });
-    this.keys.touch(key.id, context.ip);
     return {
       access_token: token,
       token_type: 'Bearer',
@@ -96,10 +103,14 @@ export class TokenExchangeService implements OnModuleInit {
   }
 
   /** Stops one exchanged token before it expires (RFC 7009); false when it already was. */
-  async revoke(jwt: VerifiedJwt, acting: Acting): Promise<boolean> {
+  async revoke(
+    jwt: VerifiedJwt,
+    acting: Acting,
+    reason: 'revoked' | 'leaked' = 'revoked',
+  ): Promise<boolean> {
     if (!(await this.revokedJwts.revoke(jwt.jti, new Date(jwt.exp * 1000)))) return false;
     await this.feed.publish(REVOKED_JWT_TOPIC, jwt.jti);
-    await this.audit.record('token.revoked', {
+    await this.audit.record(reason === 'leaked' ? 'credential.leaked' : 'token.revoked', {
       ...acting,
       subject: await this.users.findById(jwt.sub),
       details: { kind: 'exchanged', jti: jwt.jti, apiKey: jwt.claims.client_id },
@@ -107,26 +118,42 @@ export class TokenExchangeService implements OnModuleInit {
     return true;
   }
 
-  private async resolve(jwt: VerifiedJwt, ip: string): Promise<Principal | null> {
-    if (!this.config.AUTH_BEARER_ENABLED || !this.config.AUTH_API_KEY_ENABLED) return null;
+  /**
+   * The caller of an exchanged token while its key is usable and the secret it was exchanged
+   * with still works (the current one, or the one before it during a rotation's overlap).
+   */
+  private async resolve(jwt: VerifiedJwt): Promise<Principal | null> {
+    if (!this.config.AUTH_BEARER_ENABLED) return null;
     const claims = exchangeClaimsOf(jwt);
     if (!claims) return null;
-    const key = await this.keys.findLive(claims.client_id);
-    if (!key || key.id !== claims.akid || key.secretVersion !== claims.sv) return null;
-    if (key.userId !== jwt.sub) return null;
+    const key = await this.credentials.liveApiKey(claims.client_id);
+    if (!key || key.row.id !== claims.akid || key.row.userId !== jwt.sub) return null;
+    const secretEnds = secretEndOf(key.row, claims.sv, this.clock.now());
+    if (secretEnds === null) return null;
     const { revoked } = (await this.revoked.get(jwt.jti, async () => ({
       revoked: await this.revokedJwts.isRevoked(jwt.jti),
     }))) ?? { revoked: true };
     if (revoked) return null;
-    const user = await this.users.findActive(key.userId);
-    if (!user) return null;
-    this.keys.touch(key.id, ip);
     const tokenScopes = claims.scope.split(' ');
-    return principalFor(user, 'exchanged', {
-      granted: key.scopes.filter((scope) => tokenScopes.includes(scope)),
-      credentialId: key.id,
-    });
+    const { principal } = key;
+    const ends = Math.min(principal.credential?.expiresAt ?? Infinity, secretEnds);
+    return {
+      ...principal,
+      method: 'exchanged',
+      scopes: principal.scopes.filter((scope) => tokenScopes.includes(scope)),
+      credential: {
+        ...principal.credential,
+        ...(Number.isFinite(ends) ? { expiresAt: ends } : {}),
+      },
+    };
   }
+}
+
+/** Until when the secret of version `version` works: Infinity (current), its overlap end, or null. */
+function secretEndOf(key: CredentialEntity, version: number, now: number): number | null {
+  if (version === key.secretVersion) return Infinity;
+  const overlapEnds = key.previousSecretExpiresAt?.getTime() ?? 0;
+  return version === key.secretVersion - 1 && overlapEnds > now ? overlapEnds : null;
 }
 
 /** What a token request asks for: the key's own scopes, or those `scope` names (RFC 6749 §3.3). */

@@ -2,56 +2,54 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { TOKEN_PREFIXES, type IntrospectionResponse } from '@latchkey/contracts';
 import type { Acting } from '../../common/auth/acting.js';
-import { principalFor, type Principal } from '../../common/auth/principal.js';
+import { JwtResolvers } from '../../common/auth/jwt-resolvers.js';
+import type { Principal } from '../../common/auth/principal.js';
 import { requestContext } from '../../common/auth/request-context.js';
+import { VerifiedCredentials } from '../../common/auth/verified-credentials.js';
 import { introspectionKeys } from '../../common/limits/failure-keys.js';
 import { FailureLimiter } from '../../common/limits/failure-limiter.js';
-import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { splitKeyAndSecret } from '../api-keys/api-key-credentials.js';
-import { ApiKeysService } from '../api-keys/api-keys.service.js';
-import { JwtResolvers } from '../auth/jwt-resolvers.js';
-import { OpaqueTokensService } from '../opaque-tokens/opaque-tokens.service.js';
-import { PersonalAccessTokensService } from '../personal-access-tokens/personal-access-tokens.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { Scheme } from '../auth/credential-form.js';
+import { CredentialsService } from '../credentials/credentials.service.js';
+import { CredentialVerifier } from '../credentials/credential-verifier.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { InvalidJwt, JwtService, type VerifiedJwt } from '../signing-keys/jwt.service.js';
 import type { JwtKind } from '../signing-keys/jwt-kinds.js';
 import { UsersService } from '../users/users.service.js';
 import { TokenExchangeService } from './token-exchange.service.js';
 
-interface Inspected {
-  principal: Principal;
-  iat?: number;
-  exp?: number;
-  clientId?: string;
-}
-
 const INACTIVE: IntrospectionResponse = { active: false };
 
 /** Signed tokens cannot be guessed: an inactive JWT (expired, say) is no failed guess. */
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
+type Reason = 'revoked' | 'leaked';
+
 /**
- * Introspection (RFC 7662) and revocation (RFC 7009) of every token Latchkey issues: JWTs of
- * each kind, opaque lkt_ tokens, and API key pairs written `key:secret`.
+ * Introspection (RFC 7662) and revocation (RFC 7009, and reported leaks) of every token Latchkey
+ * issues: JWTs of each kind, opaque lkt_ tokens, API key pairs written `key:secret`, and for
+ * leaks also refresh tokens and API secrets alone.
  */
 @Injectable()
 export class TokenInspectorService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(JwtService) private readonly jwt: JwtService,
     @Inject(JwtResolvers) private readonly resolvers: JwtResolvers,
-    @Inject(OpaqueTokensService) private readonly opaque: OpaqueTokensService,
-    @Inject(ApiKeysService) private readonly keys: ApiKeysService,
-    @Inject(PersonalAccessTokensService) private readonly pats: PersonalAccessTokensService,
+    @Inject(VerifiedCredentials) private readonly verified: VerifiedCredentials,
+    @Inject(CredentialVerifier) private readonly verifier: CredentialVerifier,
+    @Inject(CredentialsService) private readonly credentials: CredentialsService,
     @Inject(TokenExchangeService) private readonly exchange: TokenExchangeService,
     @Inject(SessionsService) private readonly sessions: SessionsService,
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(FailureLimiter) private readonly limiter: FailureLimiter,
+    @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
   /**
-   * `{active: true, …}` exactly when the token would authenticate a request now. Inactive answers
-   * for tokens that could be guessed (anything but a JWT) count as the caller's failures.
+   * `{active: true, …}` exactly when the token would authenticate a request now, read through the
+   * same verified-credential cache. Inactive answers for tokens that could be guessed (anything
+   * but a JWT) count as the caller's failures. Introspecting never marks a token used.
    */
   async introspect(
     token: string,
@@ -59,7 +57,7 @@ export class TokenInspectorService {
     caller: Principal,
   ): Promise<IntrospectionResponse> {
     const context = requestContext(request);
-    const found = await this.limiter.attempt(
+    const principal = await this.limiter.attempt(
       {
         keys: introspectionKeys(caller.credentialId ?? caller.user.id, context.ip),
         context,
@@ -67,17 +65,17 @@ export class TokenInspectorService {
         subject: caller.user,
       },
       () => this.inspect(token, request),
-      (inspected) => !inspected && !JWT_SHAPE.test(token),
+      (found) => !found && !JWT_SHAPE.test(token),
     );
-    if (!found) return INACTIVE;
-    const { principal, iat, exp, clientId } = found;
+    if (!principal) return INACTIVE;
+    const { issuedAt, expiresAt, clientId } = principal.credential ?? {};
     return {
       active: true,
       sub: principal.user.id,
       username: principal.user.login,
       scope: principal.scopes.join(' '),
-      ...(exp !== undefined ? { exp } : {}),
-      ...(iat !== undefined ? { iat } : {}),
+      ...(expiresAt !== undefined ? { exp: Math.floor(expiresAt / 1000) } : {}),
+      ...(issuedAt !== undefined ? { iat: Math.floor(issuedAt / 1000) } : {}),
       token_type: principal.method === 'api_key' ? 'api_key' : 'Bearer',
       ...(clientId ? { client_id: clientId } : {}),
       auth_method: principal.method,
@@ -88,68 +86,63 @@ export class TokenInspectorService {
    * Revokes the token if it is one of ours and still live; true when something was revoked.
    * Anything else is quietly ignored, as RFC 7009 §2.2 asks.
    */
-  async revoke(token: string, acting: Acting): Promise<boolean> {
-    if (token.startsWith(TOKEN_PREFIXES.opaque)) return this.opaque.revoke({ token }, acting);
-    const pair = splitKeyAndSecret(token);
-    if (pair) {
-      const key = acting.context
-        ? await this.keys.authenticate(pair.key, pair.secret, acting.context, 'revoke')
-        : await this.keys.verify(pair.key, pair.secret);
-      return key ? this.keys.revoke(key.id, acting) : false;
+  async revoke(token: string, acting: Acting, reason: Reason = 'revoked'): Promise<boolean> {
+    if (await this.credentials.revokePresented(token, reason, acting)) return true;
+    if (token.startsWith(TOKEN_PREFIXES.refresh)) {
+      const session = await this.sessions.endByRefreshToken(token, reason);
+      if (session && reason === 'leaked') await this.auditLeak(session.userId, session.id, acting);
+      return session !== null;
     }
     const verified = await this.verifiedJwt(token);
     if (!verified) return false;
     const { kind, jwt } = verified;
-    switch (kind) {
-      case 'personalAccessToken':
-      case 'accountToken':
-        return (await this.pats.revoke({ jti: jwt.jti }, acting)) !== null;
-      case 'exchanged':
-        return this.exchange.revoke(jwt, acting);
-      case 'access':
-        return typeof jwt.claims.sid === 'string'
-          ? this.sessions.revoke(jwt.claims.sid, 'revoked', jwt.sub)
-          : false;
-      default:
-        return false;
-    }
+    if (kind === 'exchanged') return this.exchange.revoke(jwt, acting, reason);
+    if (kind !== 'access' || typeof jwt.claims.sid !== 'string') return false;
+    if (!(await this.sessions.revoke(jwt.claims.sid, reason, jwt.sub))) return false;
+    if (reason === 'leaked') await this.auditLeak(jwt.sub, jwt.claims.sid, acting);
+    return true;
   }
 
-  private async inspect(token: string, request: FastifyRequest): Promise<Inspected | null> {
+  /** What the token stands for, from the verified-credential cache or checked once. */
+  private inspect(token: string, request: FastifyRequest): Promise<Principal | null> {
+    const [scheme, verify] = this.checkerOf(token, request);
+    return this.verified.get(scheme, token, verify);
+  }
+
+  /** The scheme a bare token is presented in, and how it is checked on a cache miss. */
+  private checkerOf(
+    token: string,
+    request: FastifyRequest,
+  ): [Scheme, () => Promise<Principal | null>] {
     if (token.startsWith(TOKEN_PREFIXES.opaque)) {
-      if (!this.config.AUTH_OPAQUE_TOKEN_ENABLED) return null;
-      const resolved = await this.opaque.resolve(token, null);
-      return resolved
-        ? {
-            principal: resolved.principal,
-            iat: seconds(resolved.issuedAt),
-            exp: seconds(resolved.expiresAt),
-          }
-        : null;
+      return [
+        'opaque-token',
+        async () => (await this.verifier.verify('opaque_token', token))?.principal ?? null,
+      ];
     }
-    const pair = splitKeyAndSecret(token);
-    if (pair) {
-      if (!this.config.AUTH_API_KEY_ENABLED) return null;
-      const key = await this.keys.verify(pair.key, pair.secret);
-      const user = key ? await this.users.findActive(key.userId) : null;
-      if (!key || !user) return null;
-      return {
-        principal: principalFor(user, 'api_key', { granted: key.scopes, credentialId: key.id }),
-        clientId: key.apiKey,
-      };
+    if (splitKeyAndSecret(token)) {
+      return [
+        'api-key',
+        async () => (await this.verifier.verify('api_key', token))?.principal ?? null,
+      ];
     }
-    const verified = await this.verifiedJwt(token);
-    const resolver = verified ? this.resolvers.get(verified.kind) : undefined;
-    if (!verified || !resolver) return null;
-    const principal = await resolver(verified.jwt, request);
-    if (!principal) return null;
-    const clientId = verified.jwt.claims.client_id;
-    return {
-      principal,
-      iat: verified.jwt.iat,
-      exp: verified.jwt.exp,
-      ...(typeof clientId === 'string' ? { clientId } : {}),
-    };
+    return [
+      'bearer-jwt',
+      async () => {
+        const verified = await this.verifiedJwt(token);
+        const resolver = verified ? this.resolvers.get(verified.kind) : undefined;
+        return verified && resolver ? resolver(verified.jwt, request) : null;
+      },
+    ];
+  }
+
+  /** A session ended by a leak report, audited for its user. */
+  private async auditLeak(userId: string, sessionId: string, acting: Acting): Promise<void> {
+    await this.audit.record('credential.leaked', {
+      ...acting,
+      subject: await this.users.findById(userId),
+      details: { kind: 'session', id: sessionId },
+    });
   }
 
   /** A JWT Latchkey signed, of the kind its typ names, unexpired; null for anything else. */
@@ -163,8 +156,4 @@ export class TokenInspectorService {
       throw error;
     }
   }
-}
-
-function seconds(date: Date): number {
-  return Math.floor(date.getTime() / 1000);
 }

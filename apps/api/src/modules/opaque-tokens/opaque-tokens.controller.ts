@@ -9,7 +9,8 @@ import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.
 import type { Principal } from '../../common/auth/principal.js';
 import { responseSchema } from '../../common/openapi/json-schema.js';
 import { Problems } from '../../common/problem/problem.exception.js';
-import { OpaqueTokensService } from './opaque-tokens.service.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { CredentialsService } from '../credentials/credentials.service.js';
 
 const ISSUE_SUMMARY =
   'Trade Basic login:password for an opaque lkt_ token (send it as X-Auth-Token, ?auth_token= or Bearer)';
@@ -17,7 +18,10 @@ const ISSUE_SUMMARY =
 @ApiTags('Opaque tokens')
 @Controller('auth/token')
 export class OpaqueTokensController {
-  constructor(@Inject(OpaqueTokensService) private readonly tokens: OpaqueTokensService) {}
+  constructor(
+    @Inject(CredentialsService) private readonly credentials: CredentialsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get()
   @InteractiveOnly()
@@ -55,15 +59,25 @@ export class OpaqueTokensController {
         'DELETE /auth/token revokes the opaque token the request is authenticated with; send one.',
       );
     }
-    await this.tokens.revoke({ id: principal.credentialId }, actingFor(principal, request));
+    await this.credentials.revokeById(
+      ['opaque_token'],
+      principal.credentialId,
+      actingFor(principal, request),
+    );
   }
 
   private async issue(principal: Principal, request: FastifyRequest): Promise<TokenResponse> {
-    const { token, expiresIn } = await this.tokens.issue(
+    const { secret } = await this.credentials.issue(
+      'opaque_token',
       principal.user,
+      { name: '', scopes: null, expiresAt: null },
       minterOf(principal),
       actingFor(principal, request),
     );
-    return { access_token: token, token_type: 'Bearer', expires_in: expiresIn };
+    return {
+      access_token: secret,
+      token_type: 'Bearer',
+      expires_in: this.config.AUTH_OPAQUE_TOKEN_TTL,
+    };
   }
 }

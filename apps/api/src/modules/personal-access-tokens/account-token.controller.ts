@@ -14,9 +14,11 @@ import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.
 import type { Principal } from '../../common/auth/principal.js';
 import { SelfOrAdminUserId } from '../../common/auth/user-id-param.js';
 import { responseSchema } from '../../common/openapi/json-schema.js';
+import { toApiTokenState } from '../credentials/credentials.mapper.js';
+import { CredentialsService } from '../credentials/credentials.service.js';
 import { UsersService } from '../users/users.service.js';
-import { toApiTokenState } from './personal-access-tokens.mapper.js';
-import { PersonalAccessTokensService } from './personal-access-tokens.service.js';
+
+const KIND = 'account_token';
 
 /** The account API token (Survey Solutions style): one per user, until disabled or regenerated. */
 @ApiTags('Account API token')
@@ -24,7 +26,7 @@ import { PersonalAccessTokensService } from './personal-access-tokens.service.js
 @ApiParam({ name: 'id', description: 'A user id, or `me`' })
 export class AccountTokenController {
   constructor(
-    @Inject(PersonalAccessTokensService) private readonly tokens: PersonalAccessTokensService,
+    @Inject(CredentialsService) private readonly credentials: CredentialsService,
     @Inject(UsersService) private readonly users: UsersService,
   ) {}
 
@@ -34,7 +36,7 @@ export class AccountTokenController {
   @ApiResponse({ status: 200, schema: responseSchema(apiTokenStateSchema) })
   async state(@SelfOrAdminUserId() userId: string): Promise<ApiTokenState> {
     await this.users.get(userId);
-    return toApiTokenState(await this.tokens.accountToken(userId));
+    return toApiTokenState(await this.credentials.current(userId, KIND));
   }
 
   @Put()
@@ -51,12 +53,14 @@ export class AccountTokenController {
     @Req() request: FastifyRequest,
   ): Promise<ApiTokenCreated> {
     const user = await this.users.get(userId);
-    const { entity, token } = await this.tokens.regenerateAccountToken(
+    const { entity, secret } = await this.credentials.issue(
+      KIND,
       { id: user.id, login: user.login, roles: user.roles },
+      { name: 'Account API token', scopes: null, expiresAt: null },
       minterOf(principal),
       actingFor(principal, request),
     );
-    return { token, createdAt: entity.createdAt.toISOString() };
+    return { token: secret, createdAt: entity.createdAt.toISOString() };
   }
 
   @Delete()
@@ -70,6 +74,6 @@ export class AccountTokenController {
     @Req() request: FastifyRequest,
   ): Promise<void> {
     await this.users.get(userId);
-    await this.tokens.disableAccountToken(userId, actingFor(principal, request));
+    await this.credentials.revokeAllOfKind(userId, KIND, actingFor(principal, request));
   }
 }

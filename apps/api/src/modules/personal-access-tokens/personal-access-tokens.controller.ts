@@ -1,38 +1,72 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import {
+  CREDENTIAL_STATES,
+  credentialListQuerySchema,
   createPersonalAccessTokenSchema,
   personalAccessTokenCreatedSchema,
   personalAccessTokenListSchema,
   personalAccessTokenSchema,
+  rotatePersonalAccessTokenSchema,
+  updateCredentialSchema,
+  type CredentialListQuery,
   type PersonalAccessToken,
   type PersonalAccessTokenCreated,
   type PersonalAccessTokenList,
+  type UpdateCredentialInput,
 } from '@latchkey/contracts';
 import type { z } from 'zod';
 import { actingFor } from '../../common/auth/acting.js';
 import { RequireScopes, Roles } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
+import { minterOf } from '../../common/auth/permission-ceiling.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { SelfOrAdminUserId } from '../../common/auth/user-id-param.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
 import { UuidParamPipe } from '../../common/validation/uuid-param.pipe.js';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
+import { toPersonalAccessToken } from '../credentials/credentials.mapper.js';
+import { CredentialsService, type Issued } from '../credentials/credentials.service.js';
 import { UsersService } from '../users/users.service.js';
-import {
-  toPersonalAccessToken,
-  toPersonalAccessTokenCreated,
-} from './personal-access-tokens.mapper.js';
-import { PersonalAccessTokensService } from './personal-access-tokens.service.js';
 
 const USER_ID = { name: 'id', description: 'A user id, or `me`' };
+const STATE = { name: 'state', enum: CREDENTIAL_STATES, required: false };
+const KIND = 'personal_access_token';
 
+type RotateInput = z.output<typeof rotatePersonalAccessTokenSchema>;
+
+function created({ entity, secret }: Issued): PersonalAccessTokenCreated {
+  const { id, name, scopes, expiresAt, createdAt, rateLimit } = toPersonalAccessToken({
+    entity,
+    disabled: false,
+    revokedAt: null,
+    revokedReason: null,
+  });
+  return { id, name, scopes, expiresAt, createdAt, rateLimit, token: secret };
+}
+
+/**
+ * Personal access tokens: yours under /personal-access-tokens, any user's under
+ * /users/{id}/personal-access-tokens for admins.
+ */
 @ApiTags('Personal access tokens')
 @Controller()
 export class PersonalAccessTokensController {
   constructor(
-    @Inject(PersonalAccessTokensService) private readonly tokens: PersonalAccessTokensService,
+    @Inject(CredentialsService) private readonly credentials: CredentialsService,
     @Inject(UsersService) private readonly users: UsersService,
   ) {}
 
@@ -42,7 +76,7 @@ export class PersonalAccessTokensController {
   @ApiOperation({
     summary: 'Create a personal access token for yourself; the token is shown only in this answer',
     description:
-      'Scopes cannot go beyond those of the calling credential. PAT_MAX_LIFETIME_DAYS caps expiresAt (400 beyond it).',
+      'Scopes cannot go beyond those of the calling credential. PAT_MAX_LIFETIME_DAYS caps expiresAt (400 beyond it). rateLimit caps its requests per window (429 beyond it).',
   })
   @ApiBody({ schema: requestSchema(createPersonalAccessTokenSchema) })
   @ApiResponse({ status: 201, schema: responseSchema(personalAccessTokenCreatedSchema) })
@@ -52,31 +86,70 @@ export class PersonalAccessTokensController {
     body: z.output<typeof createPersonalAccessTokenSchema>,
     @Req() request: FastifyRequest,
   ): Promise<PersonalAccessTokenCreated> {
-    const { entity, token } = await this.tokens.create(
-      principal,
-      body,
+    const issued = await this.credentials.issue(
+      KIND,
+      principal.user,
+      { ...body, expiresAt: body.expiresAt === null ? null : new Date(body.expiresAt) },
+      minterOf(principal),
       actingFor(principal, request),
     );
-    return toPersonalAccessTokenCreated(entity, token);
+    return created(issued);
   }
 
   @Get('personal-access-tokens')
   @RequireScopes('tokens:read')
   @ApiOperation({ summary: 'Your personal access tokens, newest first (never the tokens)' })
+  @ApiQuery(STATE)
   @ApiResponse({ status: 200, schema: responseSchema(personalAccessTokenListSchema) })
-  async list(@CurrentPrincipal() principal: Principal): Promise<PersonalAccessTokenList> {
-    return { items: (await this.tokens.list(principal.user.id)).map(toPersonalAccessToken) };
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query(new ZodValidationPipe(credentialListQuerySchema)) query: CredentialListQuery,
+  ): Promise<PersonalAccessTokenList> {
+    return this.listOf(principal.user.id, query);
   }
 
   @Get('personal-access-tokens/:id')
   @RequireScopes('tokens:read')
-  @ApiOperation({ summary: 'One of your personal access tokens' })
+  @ApiOperation({ summary: 'One of your personal access tokens, in any state' })
   @ApiResponse({ status: 200, schema: responseSchema(personalAccessTokenSchema) })
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParamPipe) id: string,
   ): Promise<PersonalAccessToken> {
-    return toPersonalAccessToken(await this.tokens.get(principal.user.id, id));
+    return toPersonalAccessToken(await this.credentials.get(principal.user.id, KIND, id));
+  }
+
+  @Patch('personal-access-tokens/:id')
+  @RequireScopes('tokens:write')
+  @ApiOperation({ summary: 'Rename, disable or enable, or rate-limit one of your tokens' })
+  @ApiBody({ schema: requestSchema(updateCredentialSchema) })
+  @ApiResponse({ status: 200, schema: responseSchema(personalAccessTokenSchema) })
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+    @Body(new ZodValidationPipe(updateCredentialSchema)) body: UpdateCredentialInput,
+    @Req() request: FastifyRequest,
+  ): Promise<PersonalAccessToken> {
+    return this.updateOf(principal, principal.user.id, id, body, request);
+  }
+
+  @Post('personal-access-tokens/:id/rotate')
+  @HttpCode(201)
+  @RequireScopes('tokens:write')
+  @ApiOperation({
+    summary: 'Rotate one of your tokens: a new one with the same name and scopes, shown once',
+    description:
+      'The old token stops at once, or after overlapSeconds (at most 7 days). Without expiresAt the new token lives as long as the old one did.',
+  })
+  @ApiBody({ schema: requestSchema(rotatePersonalAccessTokenSchema) })
+  @ApiResponse({ status: 201, schema: responseSchema(personalAccessTokenCreatedSchema) })
+  rotate(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+    @Body(new ZodValidationPipe(rotatePersonalAccessTokenSchema)) body: RotateInput,
+    @Req() request: FastifyRequest,
+  ): Promise<PersonalAccessTokenCreated> {
+    return this.rotateOf(principal, principal.user.id, id, body, request);
   }
 
   @Delete('personal-access-tokens/:id')
@@ -89,7 +162,7 @@ export class PersonalAccessTokensController {
     @Param('id', UuidParamPipe) id: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {
-    await this.tokens.revokeOwn(principal.user.id, id, actingFor(principal, request));
+    await this.credentials.revokeOfUser(principal.user.id, KIND, id, actingFor(principal, request));
   }
 
   @Get('users/:id/personal-access-tokens')
@@ -97,10 +170,14 @@ export class PersonalAccessTokensController {
   @RequireScopes('tokens:read')
   @ApiOperation({ summary: "A user's personal access tokens (admin)" })
   @ApiParam(USER_ID)
+  @ApiQuery(STATE)
   @ApiResponse({ status: 200, schema: responseSchema(personalAccessTokenListSchema) })
-  async listOfUser(@SelfOrAdminUserId() userId: string): Promise<PersonalAccessTokenList> {
+  async listOfUser(
+    @SelfOrAdminUserId() userId: string,
+    @Query(new ZodValidationPipe(credentialListQuerySchema)) query: CredentialListQuery,
+  ): Promise<PersonalAccessTokenList> {
     await this.users.get(userId);
-    return { items: (await this.tokens.list(userId)).map(toPersonalAccessToken) };
+    return this.listOf(userId, query);
   }
 
   @Get('users/:id/personal-access-tokens/:tid')
@@ -113,7 +190,44 @@ export class PersonalAccessTokensController {
     @SelfOrAdminUserId() userId: string,
     @Param('tid', UuidParamPipe) id: string,
   ): Promise<PersonalAccessToken> {
-    return toPersonalAccessToken(await this.tokens.get(userId, id));
+    return toPersonalAccessToken(await this.credentials.get(userId, KIND, id));
+  }
+
+  @Patch('users/:id/personal-access-tokens/:tid')
+  @Roles('admin')
+  @RequireScopes('tokens:write')
+  @ApiOperation({ summary: "Rename, disable or enable, or rate-limit a user's token (admin)" })
+  @ApiParam(USER_ID)
+  @ApiBody({ schema: requestSchema(updateCredentialSchema) })
+  @ApiResponse({ status: 200, schema: responseSchema(personalAccessTokenSchema) })
+  updateOfUser(
+    @CurrentPrincipal() principal: Principal,
+    @SelfOrAdminUserId() userId: string,
+    @Param('tid', UuidParamPipe) id: string,
+    @Body(new ZodValidationPipe(updateCredentialSchema)) body: UpdateCredentialInput,
+    @Req() request: FastifyRequest,
+  ): Promise<PersonalAccessToken> {
+    return this.updateOf(principal, userId, id, body, request);
+  }
+
+  @Post('users/:id/personal-access-tokens/:tid/rotate')
+  @HttpCode(201)
+  @Roles('admin')
+  @RequireScopes('tokens:write')
+  @ApiOperation({
+    summary: "Rotate a user's personal access token (admin); the new token is shown once",
+  })
+  @ApiParam(USER_ID)
+  @ApiBody({ schema: requestSchema(rotatePersonalAccessTokenSchema) })
+  @ApiResponse({ status: 201, schema: responseSchema(personalAccessTokenCreatedSchema) })
+  rotateOfUser(
+    @CurrentPrincipal() principal: Principal,
+    @SelfOrAdminUserId() userId: string,
+    @Param('tid', UuidParamPipe) id: string,
+    @Body(new ZodValidationPipe(rotatePersonalAccessTokenSchema)) body: RotateInput,
+    @Req() request: FastifyRequest,
+  ): Promise<PersonalAccessTokenCreated> {
+    return this.rotateOf(principal, userId, id, body, request);
   }
 
   @Delete('users/:id/personal-access-tokens/:tid')
@@ -129,6 +243,48 @@ export class PersonalAccessTokensController {
     @Param('tid', UuidParamPipe) id: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {
-    await this.tokens.revokeOwn(userId, id, actingFor(principal, request));
+    await this.credentials.revokeOfUser(userId, KIND, id, actingFor(principal, request));
+  }
+
+  private async listOf(
+    userId: string,
+    query: CredentialListQuery,
+  ): Promise<PersonalAccessTokenList> {
+    const views = await this.credentials.list(userId, KIND, query.state);
+    return { items: views.map(toPersonalAccessToken) };
+  }
+
+  private async updateOf(
+    principal: Principal,
+    userId: string,
+    id: string,
+    body: UpdateCredentialInput,
+    request: FastifyRequest,
+  ): Promise<PersonalAccessToken> {
+    const view = await this.credentials.update(
+      userId,
+      KIND,
+      id,
+      body,
+      actingFor(principal, request),
+    );
+    return toPersonalAccessToken(view);
+  }
+
+  private async rotateOf(
+    principal: Principal,
+    userId: string,
+    id: string,
+    body: RotateInput,
+    request: FastifyRequest,
+  ): Promise<PersonalAccessTokenCreated> {
+    const issued = await this.credentials.rotate(
+      userId,
+      id,
+      body,
+      minterOf(principal),
+      actingFor(principal, request),
+    );
+    return created(issued);
   }
 }

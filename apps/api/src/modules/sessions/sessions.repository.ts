@@ -28,7 +28,13 @@ export interface IssuedRefresh {
 }
 
 export type RevokeReason =
-  'logout' | 'revoked' | 'refresh_reuse' | 'password_changed' | 'password_reset' | 'user_disabled';
+  | 'logout'
+  | 'revoked'
+  | 'leaked'
+  | 'refresh_reuse'
+  | 'password_changed'
+  | 'password_reset'
+  | 'user_disabled';
 
 /**
  * Sessions and their refresh tokens. Rotation is a compare-and-swap on the token hash, so one

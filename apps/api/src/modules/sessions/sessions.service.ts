@@ -5,13 +5,12 @@ import type { RequestContext } from '../../common/auth/request-context.js';
 import { SecretBox } from '../../common/crypto/secret-box.js';
 import { formatToken, hashToken, isWellFormedToken } from '../../common/crypto/token-format.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
+import { SESSION_TOPIC } from '../../common/events/topics.js';
 import type { CredentialCache } from '../../common/events/credential-cache.js';
 import { Clock } from '../../common/clock/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import type { SessionEntity } from './session.entity.js';
 import { SessionsRepository, type RevokeReason } from './sessions.repository.js';
-
-export const SESSION_TOPIC = 'session';
 
 /** A session with the refresh token to set as its cookie. */
 export interface IssuedSession {
@@ -99,12 +98,17 @@ export class SessionsService {
   }
 
   /** Ends the session this refresh token (spent or not) belongs to. */
-  async logout(token: string): Promise<SessionEntity | null> {
+  logout(token: string): Promise<SessionEntity | null> {
+    return this.endByRefreshToken(token, 'logout');
+  }
+
+  /** Ends the live session this refresh token (spent or not) belongs to; null when none. */
+  async endByRefreshToken(token: string, reason: RevokeReason): Promise<SessionEntity | null> {
     if (!isWellFormedToken(token, TOKEN_PREFIXES.refresh)) return null;
     const row = await this.sessions.findRefreshByHash(hashToken(token));
     if (!row) return null;
     const session = await this.sessions.findById(row.sessionId);
-    if (session && (await this.revoke(session.id, 'logout'))) return session;
+    if (session && (await this.revoke(session.id, reason))) return session;
     return null;
   }
 

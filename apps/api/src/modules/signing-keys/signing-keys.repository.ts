@@ -8,12 +8,6 @@ export type NewSigningKey = Pick<
   'kid' | 'alg' | 'publicJwk' | 'privateKeySealed'
 >;
 
-export interface LiveTokens {
-  count: number;
-  withoutExpiry: number;
-  lastExpiresAt: Date | null;
-}
-
 @Injectable()
 export class SigningKeysRepository {
   constructor(
@@ -23,43 +17,16 @@ export class SigningKeysRepository {
 
   /**
    * The active key and every retired key whose tokens may still be valid: short-lived ones until
-   * published_until, and any key that signed a live personal access or account token.
+   * published_until, and the keys in `held` (those that signed a live stored credential).
    */
-  findPublished(): Promise<SigningKeyEntity[]> {
+  findPublished(held: string[]): Promise<SigningKeyEntity[]> {
     return this.keys
       .createQueryBuilder('key')
-      .where(
-        `key.retired_at IS NULL OR key.published_until > now() OR EXISTS (
-          SELECT 1 FROM personal_access_tokens token
-          WHERE token.kid = key.kid AND token.revoked_at IS NULL
-            AND (token.expires_at IS NULL OR token.expires_at > now()))`,
-      )
+      .where('key.retired_at IS NULL OR key.published_until > now() OR key.kid = ANY(:held)', {
+        held,
+      })
       .orderBy('key.created_at', 'DESC')
       .getMany();
-  }
-
-  /** Per key id: the live personal access and account tokens it signed, which keep it published. */
-  async liveTokensByKid(): Promise<Map<string, LiveTokens>> {
-    const rows = await this.dataSource.query<
-      { kid: string; count: number; without_expiry: number; last_expires_at: Date | null }[]
-    >(
-      `SELECT kid, count(*)::int AS count,
-              count(*) FILTER (WHERE expires_at IS NULL)::int AS without_expiry,
-              max(expires_at) AS last_expires_at
-       FROM personal_access_tokens
-       WHERE kid IS NOT NULL AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-       GROUP BY kid`,
-    );
-    return new Map(
-      rows.map((row) => [
-        row.kid,
-        {
-          count: row.count,
-          withoutExpiry: row.without_expiry,
-          lastExpiresAt: row.last_expires_at,
-        },
-      ]),
-    );
   }
 
   findAll(): Promise<SigningKeyEntity[]> {

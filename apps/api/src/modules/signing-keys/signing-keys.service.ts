@@ -12,15 +12,25 @@ import type { SigningKey } from '@latchkey/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { SecretBox, masterKeyMismatch } from '../../common/crypto/secret-box.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
+import { SIGNING_KEYS_LOADED_TOPIC, SIGNING_KEYS_TOPIC } from '../../common/events/topics.js';
 import type { SigningKeyEntity } from './signing-key.entity.js';
 import { SigningKeysRepository } from './signing-keys.repository.js';
 
 export const ASYMMETRIC_ALG = 'ES256';
 export const SYMMETRIC_ALG = 'HS256';
-const TOPIC = 'signing-keys';
 /** Extra time a retired key stays published, for clock skew and caching verifiers. */
 const PUBLISH_MARGIN_SECONDS = 300;
 const RELOAD_ON_UNKNOWN_KID_MS = 10_000;
+
+/** Per key id: the live stored credentials (PATs, account tokens) it signed. */
+export interface LiveTokens {
+  count: number;
+  withoutExpiry: number;
+  lastExpiresAt: Date | null;
+}
+
+/** Whoever stores long-lived JWTs says which keys signed live ones, so they stay published. */
+export type KeyHolder = () => Promise<Map<string, LiveTokens>>;
 
 interface ActiveKey {
   kid: string | undefined;
@@ -40,6 +50,7 @@ export class SigningKeysService implements OnModuleInit {
   private verification = new Map<string, KeyObject>();
   private publicJwks: JWK[] = [];
   private lastReload = 0;
+  private keyHolder: KeyHolder = () => Promise.resolve(new Map());
   /** Longest lifetime of any token signed by the active key, besides PATs and account tokens. */
   private readonly publishSeconds: number;
 
@@ -75,10 +86,16 @@ export class SigningKeysService implements OnModuleInit {
       void this.reload().catch((error: unknown) =>
         this.logger.warn(`signing keys not reloaded: ${(error as Error).message}`),
       );
-    this.feed.subscribe(TOPIC, { changed: reloadQuietly, reset: reloadQuietly });
+    this.feed.subscribe(SIGNING_KEYS_TOPIC, { changed: reloadQuietly, reset: reloadQuietly });
     const created = await this.keys.activate(this.generate(), this.publishSeconds, true);
     if (created) this.logger.debug('created the first signing key');
     await this.reload();
+  }
+
+  /** Keeps the keys `holder` names published; loads the keys again with them. */
+  async registerKeyHolder(holder: KeyHolder): Promise<void> {
+    this.keyHolder = holder;
+    if (!this.symmetric) await this.reload();
   }
 
   /** The key new tokens are signed with. */
@@ -103,7 +120,7 @@ export class SigningKeysService implements OnModuleInit {
   }
 
   async list(): Promise<SigningKey[]> {
-    const [entities, live] = await Promise.all([this.keys.findAll(), this.keys.liveTokensByKid()]);
+    const [entities, live] = await Promise.all([this.keys.findAll(), this.keyHolder()]);
     return entities.map((entity) => {
       const tokens = live.get(entity.kid);
       return {
@@ -129,7 +146,7 @@ export class SigningKeysService implements OnModuleInit {
     }
     const next = this.generate();
     await this.keys.activate(next, this.publishSeconds, false);
-    await this.feed.publish(TOPIC, '*');
+    await this.feed.publish(SIGNING_KEYS_TOPIC, '*');
     await this.reload();
     const created = (await this.list()).find((key) => key.kid === next.kid);
     if (!created) throw new Error('The new signing key was not stored');
@@ -165,7 +182,7 @@ export class SigningKeysService implements OnModuleInit {
 
   private async reload(): Promise<void> {
     this.lastReload = Date.now();
-    const published = await this.keys.findPublished();
+    const published = await this.keys.findPublished([...(await this.keyHolder()).keys()]);
     const activeEntity = published.find((entity) => entity.retiredAt === null);
     if (!activeEntity) throw new Error('No active signing key');
     this.active = {
@@ -180,5 +197,6 @@ export class SigningKeysService implements OnModuleInit {
       ]),
     );
     this.publicJwks = published.map((entity) => entity.publicJwk);
+    this.feed.announceLocally(SIGNING_KEYS_LOADED_TOPIC, '*');
   }
 }

@@ -10,6 +10,7 @@ import type {
 } from '@latchkey/contracts';
 import type { PrincipalUser } from '../../common/auth/principal.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
+import { USER_TOPIC } from '../../common/events/topics.js';
 import type { CredentialCache } from '../../common/events/credential-cache.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 import { SessionsService } from '../sessions/sessions.service.js';
@@ -24,8 +25,6 @@ export interface ActiveUser extends PrincipalUser {
   /** An admin's reset asked for a new password: interactive sign-ins may only change it. */
   passwordMustChange: boolean;
 }
-
-export const USER_TOPIC = 'user';
 
 @Injectable()
 export class UsersService {

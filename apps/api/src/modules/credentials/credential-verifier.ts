@@ -1,0 +1,188 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { JwtResolvers } from '../../common/auth/jwt-resolvers.js';
+import { principalFor, type Principal } from '../../common/auth/principal.js';
+import type { RequestContext } from '../../common/auth/request-context.js';
+import { Clock } from '../../common/clock/clock.js';
+import { apiKeyKeys, tokenKeys } from '../../common/limits/failure-keys.js';
+import { FailureLimiter } from '../../common/limits/failure-limiter.js';
+import { RateLimits } from '../../common/limits/rate-limits.js';
+import { LastUsedBuffer } from '../../common/usage/last-used-buffer.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { VerifiedJwt } from '../signing-keys/jwt.service.js';
+import { UsersService } from '../users/users.service.js';
+import type { CredentialEntity } from './credential.entity.js';
+import { DESCRIPTORS, type CredentialDescriptor } from './credential-kinds.js';
+import { CredentialsRepository } from './credentials.repository.js';
+
+/** Where an API key + secret was presented, as failure audit events name it. */
+export type ApiKeyChannel = 'header' | 'sessions' | 'oauth_token' | 'revoke';
+
+/** A live, enabled stored credential with the caller it stands for. */
+export interface Verified {
+  row: CredentialEntity;
+  principal: Principal;
+}
+
+/**
+ * Verification of every stored credential kind, written once: find the row by the kind's lookup
+ * value, check the presented secret, refuse it when switched off, disabled, revoked (after any
+ * rotation overlap), expired or when its user is disabled; then the caller with the credential's
+ * scopes. Also the work after a request is let in: last use (batched) and the rate limit.
+ */
+@Injectable()
+export class CredentialVerifier implements OnModuleInit, OnModuleDestroy {
+  private readonly usage: LastUsedBuffer;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CredentialsRepository) private readonly credentials: CredentialsRepository,
+    @Inject(UsersService) private readonly users: UsersService,
+    @Inject(JwtResolvers) private readonly resolvers: JwtResolvers,
+    @Inject(FailureLimiter) private readonly limiter: FailureLimiter,
+    @Inject(RateLimits) private readonly rateLimits: RateLimits,
+    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {
+    this.usage = new LastUsedBuffer('credentials', (uses) => this.credentials.writeLastUsed(uses));
+  }
+
+  onModuleInit(): void {
+    for (const descriptor of Object.values(DESCRIPTORS)) {
+      const { jwtKind } = descriptor;
+      if (jwtKind) this.resolvers.register(jwtKind, (jwt) => this.verifyJwt(descriptor, jwt));
+    }
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.usage.onModuleDestroy();
+  }
+
+  /** Writes pending last-used times now (tests, shutdown). */
+  flushUsage(): Promise<void> {
+    return this.usage.flush();
+  }
+
+  /**
+   * A presented secret of `kind` (an opaque token, an API key pair written `key:secret`) behind
+   * the failure limits of its caller (429 when reached). A wrong secret for an existing API key
+   * is audited for the key's owner.
+   */
+  async authenticate(
+    kind: 'api_key' | 'opaque_token',
+    presented: string,
+    context: RequestContext,
+    channel: ApiKeyChannel = 'header',
+  ): Promise<Verified | null> {
+    const descriptor = DESCRIPTORS[kind];
+    if (!descriptor.enabled(this.config)) return null;
+    const keys =
+      kind === 'api_key'
+        ? apiKeyKeys(presented.slice(0, presented.indexOf(':')), context.ip)
+        : tokenKeys(context.ip);
+    const outcome = await this.limiter.attempt(
+      { keys, context, kind },
+      () => this.check(descriptor, presented),
+      ({ verified }) => verified === null,
+    );
+    if (!outcome.verified && outcome.found && kind === 'api_key') {
+      await this.audit.record('credential.failed', {
+        subject: await this.users.findById(outcome.found.userId),
+        context,
+        details: { kind, id: outcome.found.id, apiKey: outcome.found.lookup, channel },
+      });
+    }
+    return outcome.verified;
+  }
+
+  /** The same check without counting failures (introspection counts its own). */
+  async verify(kind: 'api_key' | 'opaque_token', presented: string): Promise<Verified | null> {
+    const descriptor = DESCRIPTORS[kind];
+    if (!descriptor.enabled(this.config)) return null;
+    return (await this.check(descriptor, presented)).verified;
+  }
+
+  /** The usable API key (lk_…) an exchanged token names, or null. */
+  async liveApiKey(apiKey: string): Promise<Verified | null> {
+    if (!DESCRIPTORS.api_key.enabled(this.config)) return null;
+    const row = await this.credentials.findLive('api_key', apiKey);
+    return row ? this.verified(DESCRIPTORS.api_key, row, null) : null;
+  }
+
+  /**
+   * After a request is let in: its credential's last use (written later, in a batch) and its
+   * rate limit (429 over it; the RateLimit headers on every answer).
+   */
+  async admit(principal: Principal, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (!principal.credentialId) return;
+    const limit = principal.credential?.rateLimit;
+    if (limit) {
+      void reply.headers(
+        await this.rateLimits.consume('credential', principal.credentialId, limit),
+      );
+    }
+    this.usage.touch(principal.credentialId, request.ip);
+  }
+
+  private async verifyJwt(
+    descriptor: CredentialDescriptor,
+    jwt: VerifiedJwt,
+  ): Promise<Principal | null> {
+    if (!descriptor.enabled(this.config)) return null;
+    const row = await this.credentials.findLive(descriptor.kind, jwt.jti);
+    if (!row || row.userId !== jwt.sub) return null;
+    return (await this.verified(descriptor, row, null))?.principal ?? null;
+  }
+
+  /** The row the string finds (none for a malformed one: no query) and whether it checks out. */
+  private async check(
+    descriptor: CredentialDescriptor,
+    presented: string,
+  ): Promise<{ found: CredentialEntity | null; verified: Verified | null }> {
+    const check = descriptor.secretCheck;
+    const lookup = check?.lookupOf(presented);
+    if (!check || !lookup) return { found: null, verified: null };
+    const found = await this.credentials.findLive(descriptor.kind, lookup);
+    // An unknown key is compared too, against nothing, so timing does not tell which keys exist.
+    const match = check.matches(presented, found ?? NO_ROW, this.clock.now());
+    if (!found || !match) return { found, verified: null };
+    return { found, verified: await this.verified(descriptor, found, match.until) };
+  }
+
+  /** The caller of a live row, unless it is disabled, expired or its user is disabled. */
+  private async verified(
+    descriptor: CredentialDescriptor,
+    row: CredentialEntity,
+    secretUntil: number | null,
+  ): Promise<Verified | null> {
+    const now = this.clock.now();
+    const ends = [row.expiresAt?.getTime(), row.revokedAt?.getTime(), secretUntil ?? undefined];
+    const expiresAt = Math.min(...ends.map((end) => end ?? Infinity));
+    if (row.disabledAt !== null || expiresAt <= now) return null;
+    const user = await this.users.findActive(row.userId);
+    if (!user) return null;
+    const rateLimit =
+      row.rateLimitRequests !== null && row.rateLimitPerSeconds !== null
+        ? { requests: row.rateLimitRequests, perSeconds: row.rateLimitPerSeconds }
+        : undefined;
+    const principal = principalFor(user, descriptor.method, {
+      ...(row.scopes ? { granted: row.scopes } : {}),
+      credentialId: row.id,
+      credential: {
+        issuedAt: row.createdAt.getTime(),
+        ...(Number.isFinite(expiresAt) ? { expiresAt } : {}),
+        ...(descriptor.kind === 'api_key' ? { clientId: row.lookup } : {}),
+        ...(rateLimit ? { rateLimit } : {}),
+      },
+    });
+    return { row, principal };
+  }
+}
+
+/** Stands in for a missing row in the constant-time comparison. */
+const NO_ROW = {
+  secretHash: null,
+  previousSecretHash: null,
+  previousSecretExpiresAt: null,
+} as CredentialEntity;

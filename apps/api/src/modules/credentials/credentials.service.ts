@@ -1,0 +1,450 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  TOKEN_PREFIXES,
+  type CredentialState,
+  type RateLimit,
+  type RevokedReason,
+  type Scope,
+  type UpdateCredentialInput,
+} from '@latchkey/contracts';
+import type { Acting } from '../../common/auth/acting.js';
+import { assertWithinCeiling, type Minter } from '../../common/auth/permission-ceiling.js';
+import type { PrincipalUser } from '../../common/auth/principal.js';
+import { Clock } from '../../common/clock/clock.js';
+import { hashToken, isWellFormedToken } from '../../common/crypto/token-format.js';
+import { ChangeFeed } from '../../common/events/change-feed.js';
+import { apiKeyKeys } from '../../common/limits/failure-keys.js';
+import { FailureLimiter } from '../../common/limits/failure-limiter.js';
+import { CREDENTIAL_TOPIC } from '../../common/events/topics.js';
+import { Problems } from '../../common/problem/problem.exception.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { splitKeyAndSecret } from '../api-keys/api-key-credentials.js';
+import { AuditService } from '../audit/audit.service.js';
+import { JwtService } from '../signing-keys/jwt.service.js';
+import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
+import { UsersService } from '../users/users.service.js';
+import type { CredentialEntity, CredentialKind, StoredRevokedReason } from './credential.entity.js';
+import { descriptorOfJwt, DESCRIPTORS } from './credential-kinds.js';
+import { CredentialsRepository } from './credentials.repository.js';
+
+const DAY_MS = 86_400_000;
+
+/** A stored credential as lists show it: the row and its lifecycle state. */
+export interface CredentialView {
+  entity: CredentialEntity;
+  disabled: boolean;
+  revokedAt: Date | null;
+  revokedReason: RevokedReason | null;
+}
+
+export interface Issued {
+  entity: CredentialEntity;
+  /** Shown once, never stored. */
+  secret: string;
+}
+
+export interface IssueInput {
+  name: string;
+  /** Null: every permission of the user (the account token, an opaque token). */
+  scopes: Scope[] | null;
+  expiresAt: Date | null;
+  rateLimit?: RateLimit | null;
+}
+
+/**
+ * The lifecycle of every stored credential kind, written once: mint within the permission
+ * ceiling, list by state, change, disable, rotate (with an overlap), revoke with a reason. Every
+ * change is told to every instance (their verified-credential caches) and audited here, so the
+ * API and the CLI record the same.
+ */
+@Injectable()
+export class CredentialsService implements OnModuleInit {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CredentialsRepository) private readonly credentials: CredentialsRepository,
+    @Inject(JwtService) private readonly jwt: JwtService,
+    @Inject(SigningKeysService) private readonly signingKeys: SigningKeysService,
+    @Inject(UsersService) private readonly users: UsersService,
+    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(ChangeFeed) private readonly feed: ChangeFeed,
+    @Inject(FailureLimiter) private readonly limiter: FailureLimiter,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.signingKeys.registerKeyHolder(() => this.credentials.liveTokensByKid());
+  }
+
+  /**
+   * A new credential of `kind` for `owner`, within the permission ceiling of `minter`. Of a kind
+   * a user holds one of (the account token), any earlier one stops at once.
+   */
+  async issue(
+    kind: CredentialKind,
+    owner: PrincipalUser,
+    input: IssueInput,
+    minter: Minter,
+    acting: Acting,
+  ): Promise<Issued> {
+    const descriptor = DESCRIPTORS[kind];
+    if (!descriptor.enabled(this.config)) {
+      throw Problems.forbidden(
+        `${capitalised(descriptor.label)}s are switched off (${descriptor.switchName}).`,
+      );
+    }
+    assertWithinCeiling(
+      minter,
+      owner,
+      input.scopes ? { requested: input.scopes } : { everything: true },
+    );
+    const expiresAt = kind === 'personal_access_token' ? this.checkedExpiry(input.expiresAt) : null;
+    const minted = await descriptor.mint(
+      { userId: owner.id, expiresAt, now: this.clock.now() },
+      this.jwt,
+      this.config,
+    );
+    const row = {
+      userId: owner.id,
+      kind,
+      name: input.name,
+      scopes: input.scopes,
+      lookup: minted.lookup,
+      kid: minted.kid ?? null,
+      expiresAt: minted.expiresAt,
+      secretHash: minted.secretHash ?? null,
+      rateLimitRequests: input.rateLimit?.requests ?? null,
+      rateLimitPerSeconds: input.rateLimit?.perSeconds ?? null,
+    };
+    let entity: CredentialEntity;
+    let replaced: CredentialEntity | null = null;
+    if (descriptor.onePerUser) {
+      ({ created: entity, revoked: replaced } = await this.credentials.replaceAccountToken(row));
+      if (replaced) await this.feed.publish(CREDENTIAL_TOPIC, replaced.id);
+    } else {
+      if (kind === 'opaque_token') await this.credentials.deleteExpiredOpaqueTokens(owner.id);
+      entity = await this.credentials.insert(row);
+    }
+    await this.audit.record(descriptor.audit.created, {
+      ...acting,
+      subject: { id: owner.id, login: owner.login },
+      details: {
+        kind,
+        id: entity.id,
+        ...(kind === 'api_key' ? { apiKey: entity.lookup } : {}),
+        ...(entity.name ? { name: entity.name } : {}),
+        ...(entity.scopes ? { scopes: entity.scopes } : {}),
+        expiresAt: entity.expiresAt?.toISOString() ?? null,
+        ...(descriptor.onePerUser ? { replaced: replaced !== null } : {}),
+      },
+    });
+    return { entity, secret: minted.secret };
+  }
+
+  /** The user's credentials of `kind` in `state`, newest first. */
+  async list(
+    userId: string,
+    kind: CredentialKind,
+    state: CredentialState,
+  ): Promise<CredentialView[]> {
+    const owner = await this.users.findById(userId);
+    const userDisabledAt = owner?.disabledAt ?? null;
+    // A disabled user's credentials all stop: none is active, all are inactive.
+    const stored = await this.credentials.list(userId, kind, userDisabledAt ? 'all' : state);
+    const views = stored.map((entity) => this.view(entity, userDisabledAt));
+    if (!userDisabledAt || state === 'all') return views;
+    return state === 'active' ? [] : views;
+  }
+
+  /** One of the user's credentials of `kind`, whatever its state (404 when there is none). */
+  async get(userId: string, kind: CredentialKind, id: string): Promise<CredentialView> {
+    const entity = await this.credentials.findOfUser(userId, [kind], id);
+    if (!entity) throw this.notFound(kind);
+    const owner = await this.users.findById(userId);
+    return this.view(entity, owner?.disabledAt ?? null);
+  }
+
+  /** A live credential of any user (404 when there is none). */
+  async findLive(kind: CredentialKind, id: string): Promise<CredentialEntity> {
+    const credential = await this.credentials.findLiveById([kind], id);
+    if (!credential) throw this.notFound(kind);
+    return credential;
+  }
+
+  /** The user's one live credential of a one-per-user kind (the account token), or null. */
+  async current(userId: string, kind: CredentialKind): Promise<CredentialEntity | null> {
+    const [live] = await this.credentials.list(userId, kind, 'active');
+    return live ?? null;
+  }
+
+  /** Renames, disables or enables, or sets the rate limit of a live credential. */
+  async update(
+    userId: string,
+    kind: CredentialKind,
+    id: string,
+    changes: UpdateCredentialInput,
+    acting: Acting,
+  ): Promise<CredentialView> {
+    const current = await this.live(userId, kind, id);
+    const updated = await this.credentials.update(current.id, {
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.disabled !== undefined
+        ? { disabledAt: changes.disabled ? (current.disabledAt ?? this.clock.date()) : null }
+        : {}),
+      ...(changes.rateLimit !== undefined
+        ? {
+            rateLimitRequests: changes.rateLimit?.requests ?? null,
+            rateLimitPerSeconds: changes.rateLimit?.perSeconds ?? null,
+          }
+        : {}),
+    });
+    if (!updated) throw this.notFound(kind);
+    await this.feed.publish(CREDENTIAL_TOPIC, updated.id);
+    await this.audit.record(DESCRIPTORS[kind].audit.updated, {
+      ...acting,
+      subject: await this.users.findById(updated.userId),
+      details: { kind, id: updated.id, name: updated.name, ...changes },
+    });
+    return this.view(updated, null);
+  }
+
+  /**
+   * A new PAT with the same name, scopes and rate limit (and, unless `expiresAt` is given, the
+   * same lifetime from now); the old one stops at once or after `overlapSeconds`.
+   */
+  async rotate(
+    userId: string,
+    id: string,
+    input: { expiresAt?: string | null | undefined; overlapSeconds: number },
+    minter: Minter,
+    acting: Acting,
+  ): Promise<Issued> {
+    const old = await this.live(userId, 'personal_access_token', id);
+    if (old.revokedAt !== null) {
+      throw Problems.conflict('This token was already rotated: rotate its successor instead.');
+    }
+    if (old.expiresAt !== null && old.expiresAt.getTime() <= this.clock.now()) {
+      throw Problems.conflict('This token has expired: create a new one instead.');
+    }
+    const owner = await this.owner(old.userId, 'personal_access_token');
+    assertWithinCeiling(minter, owner, { kept: old.scopes ?? [] });
+    const lifetime =
+      old.expiresAt === null ? null : old.expiresAt.getTime() - old.createdAt.getTime();
+    const expiresAt =
+      input.expiresAt !== undefined
+        ? input.expiresAt
+        : lifetime === null
+          ? null
+          : new Date(this.clock.now() + lifetime).toISOString();
+    const issued = await this.issue(
+      'personal_access_token',
+      owner,
+      {
+        name: old.name,
+        scopes: old.scopes,
+        expiresAt: expiresAt === null ? null : new Date(expiresAt),
+        rateLimit:
+          old.rateLimitRequests !== null && old.rateLimitPerSeconds !== null
+            ? { requests: old.rateLimitRequests, perSeconds: old.rateLimitPerSeconds }
+            : null,
+      },
+      minter,
+      acting,
+    );
+    await this.stop({ id: old.id }, 'rotated', null, input.overlapSeconds);
+    await this.audit.record('token.rotated', {
+      ...acting,
+      subject: owner,
+      details: {
+        kind: 'personal_access_token',
+        id: old.id,
+        replacedBy: issued.entity.id,
+        name: old.name,
+        overlapSeconds: input.overlapSeconds,
+      },
+    });
+    return issued;
+  }
+
+  /**
+   * A new secret for an API key; the old one keeps working for `overlapSeconds` (tokens exchanged
+   * with it too), then stops. Whoever renews it must hold every permission the key has.
+   */
+  async rotateSecret(
+    id: string,
+    overlapSeconds: number,
+    minter: Minter,
+    acting: Acting,
+  ): Promise<{ apiKey: string; apiSecret: string }> {
+    const key = await this.credentials.findLiveById(['api_key'], id);
+    if (!key) throw this.notFound('api_key');
+    const owner = await this.owner(key.userId, 'api_key');
+    assertWithinCeiling(minter, owner, { kept: key.scopes ?? [] });
+    const { secret, secretHash } = await DESCRIPTORS.api_key.mint(
+      { userId: key.userId, expiresAt: null, now: this.clock.now() },
+      this.jwt,
+      this.config,
+    );
+    if (!(await this.credentials.rotateSecret(id, secretHash as Buffer, overlapSeconds))) {
+      throw this.notFound('api_key');
+    }
+    await this.feed.publish(CREDENTIAL_TOPIC, key.id);
+    await this.audit.record('api_key.secret_rotated', {
+      ...acting,
+      subject: owner,
+      details: { id: key.id, apiKey: key.lookup, name: key.name, overlapSeconds },
+    });
+    return { apiKey: key.lookup, apiSecret: secret };
+  }
+
+  /** Revokes one of the user's live credentials of these kinds (404 when there is none). */
+  async revokeOfUser(userId: string, kind: CredentialKind, id: string, acting: Acting) {
+    const credential = await this.live(userId, kind, id);
+    await this.stop({ id: credential.id }, 'revoked', acting);
+  }
+
+  /** Revokes a live credential of any user by id; false when there was none. */
+  async revokeById(kinds: CredentialKind[], id: string, acting: Acting): Promise<boolean> {
+    const credential = await this.credentials.findLiveById(kinds, id);
+    return credential !== null && (await this.stop({ id }, 'revoked', acting)).length > 0;
+  }
+
+  /** Revokes the user's live credentials of a kind (the account token); none is fine. */
+  async revokeAllOfKind(userId: string, kind: CredentialKind, acting: Acting): Promise<void> {
+    await this.stop({ userId, kind }, 'revoked', acting);
+  }
+
+  /**
+   * Revokes the stored credential `presented` is (a PAT or account token JWT, an opaque token,
+   * an API key pair `key:secret` or an API secret alone), checked as verification checks it.
+   * False when it is none of these, or not live.
+   */
+  async revokePresented(
+    presented: string,
+    reason: 'revoked' | 'leaked',
+    acting: Acting,
+  ): Promise<boolean> {
+    const pair = splitKeyAndSecret(presented);
+    // A wrong API secret is a guess, counted as at the other doors (a leak report is limited
+    // per IP as a whole instead, and always answered alike).
+    const credential =
+      pair && acting.context && reason === 'revoked'
+        ? await this.limiter.attempt(
+            {
+              keys: apiKeyKeys(pair.key, acting.context.ip),
+              context: acting.context,
+              kind: 'api_key',
+            },
+            () => this.findPresented(presented),
+          )
+        : await this.findPresented(presented);
+    if (!credential) return false;
+    return (await this.stop({ id: credential.id }, reason, acting)).length > 0;
+  }
+
+  private async findPresented(presented: string): Promise<CredentialEntity | null> {
+    const jwtDescriptor = descriptorOfJwt(this.jwt.peekKind(presented) ?? '');
+    if (jwtDescriptor?.jwtKind) {
+      const verified = await this.jwt.verify(presented, jwtDescriptor.jwtKind).catch(() => null);
+      if (!verified) return null;
+      const row = await this.credentials.findLive(jwtDescriptor.kind, verified.jti);
+      return row?.userId === verified.sub ? row : null;
+    }
+    if (isWellFormedToken(presented, TOKEN_PREFIXES.apiSecret)) {
+      return this.credentials.findLiveBySecretHash(hashToken(presented));
+    }
+    for (const descriptor of [DESCRIPTORS.api_key, DESCRIPTORS.opaque_token]) {
+      const lookup = descriptor.secretCheck?.lookupOf(presented);
+      if (!lookup) continue;
+      const row = await this.credentials.findLive(descriptor.kind, lookup);
+      const matches = row && descriptor.secretCheck?.matches(presented, row, this.clock.now());
+      return matches ? row : null;
+    }
+    return null;
+  }
+
+  /**
+   * Stops live credentials (at once, or after an overlap), tells every instance, and audits each
+   * for its owner: `credential.leaked` for a reported leak, the kind's revoke event otherwise.
+   * No audit for a rotation's old token: `token.rotated` says it.
+   */
+  private async stop(
+    where: Parameters<CredentialsRepository['revoke']>[0],
+    reason: StoredRevokedReason,
+    acting: Acting | null,
+    afterSeconds = 0,
+  ): Promise<CredentialEntity[]> {
+    const stopped = await this.credentials.revoke(where, reason, afterSeconds);
+    for (const credential of stopped) {
+      await this.feed.publish(CREDENTIAL_TOPIC, credential.id);
+      if (!acting) continue;
+      const descriptor = DESCRIPTORS[credential.kind];
+      await this.audit.record(
+        reason === 'leaked' ? 'credential.leaked' : descriptor.audit.revoked,
+        {
+          ...acting,
+          subject: await this.users.findById(credential.userId),
+          details: {
+            kind: credential.kind,
+            id: credential.id,
+            ...(credential.name ? { name: credential.name } : {}),
+            ...(credential.kind === 'api_key' ? { apiKey: credential.lookup } : {}),
+          },
+        },
+      );
+    }
+    return stopped;
+  }
+
+  private async live(userId: string, kind: CredentialKind, id: string): Promise<CredentialEntity> {
+    const credential = await this.credentials.findOfUser(userId, [kind], id);
+    const live = credential?.revokedAt === null || (credential?.revokedAt ?? 0) > this.clock.date();
+    if (!credential || !live) throw this.notFound(kind);
+    return credential;
+  }
+
+  private async owner(userId: string, kind: CredentialKind): Promise<PrincipalUser> {
+    const owner = await this.users.findById(userId);
+    if (!owner) throw this.notFound(kind);
+    return { id: owner.id, login: owner.login, roles: owner.roles };
+  }
+
+  private view(entity: CredentialEntity, userDisabledAt: Date | null): CredentialView {
+    const now = this.clock.now();
+    const revoked = entity.revokedAt !== null && entity.revokedAt.getTime() <= now;
+    const expired = entity.expiresAt !== null && entity.expiresAt.getTime() <= now;
+    const [revokedAt, revokedReason]: [Date | null, RevokedReason | null] = revoked
+      ? [entity.revokedAt, entity.revokedReason]
+      : expired
+        ? [entity.expiresAt, 'expired']
+        : userDisabledAt
+          ? [userDisabledAt, 'user_disabled']
+          : [null, null];
+    return { entity, disabled: entity.disabledAt !== null, revokedAt, revokedReason };
+  }
+
+  private notFound(kind: CredentialKind) {
+    return Problems.notFound(`No ${DESCRIPTORS[kind].label} has this id.`);
+  }
+
+  /** The expiry asked for, refused when past or beyond PAT_MAX_LIFETIME_DAYS. */
+  private checkedExpiry(expiresAt: Date | null): Date | null {
+    const maxDays = this.config.PAT_MAX_LIFETIME_DAYS;
+    const refuse = (message: string) =>
+      Problems.validation([{ field: 'expiresAt', message }], message);
+    if (expiresAt === null) {
+      if (maxDays !== undefined) {
+        throw refuse(`expiresAt is required: tokens may live at most ${maxDays} days`);
+      }
+      return null;
+    }
+    if (expiresAt.getTime() <= this.clock.now()) throw refuse('expiresAt must be in the future');
+    if (maxDays !== undefined && expiresAt.getTime() > this.clock.now() + maxDays * DAY_MS) {
+      throw refuse(`expiresAt may be at most ${maxDays} days from now`);
+    }
+    return expiresAt;
+  }
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
