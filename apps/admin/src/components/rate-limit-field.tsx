@@ -31,9 +31,34 @@ export function rateLimitErrors(errors: Record<string, ReactNode>): RateLimitFie
   return { requests: errors['rateLimit.requests'], perSeconds: errors['rateLimit.perSeconds'] };
 }
 
-/** An empty box is 0, shown empty: the form's schema says it is too small, under the box. */
-const count = (value: string | number) => (typeof value === 'number' ? value : 0);
-const shown = (value: number) => (value === 0 ? '' : value);
+/** A whole number from 1 to `max`; an empty box is 0, which the form's schema says is too small. */
+function CountInput({
+  label,
+  max,
+  value,
+  error,
+  onChange,
+}: {
+  label: string;
+  max: number;
+  value: number;
+  error: ReactNode;
+  onChange: (value: number) => void;
+}) {
+  return (
+    <NumberInput
+      label={label}
+      min={1}
+      max={max}
+      allowDecimal={false}
+      allowNegative={false}
+      value={value === 0 ? '' : value}
+      error={error}
+      onChange={(next) => onChange(typeof next === 'number' ? next : 0)}
+      style={{ flex: 1 }}
+    />
+  );
+}
 
 /** A credential's rate limit: none, or at most N requests in any window of M seconds. */
 export function RateLimitField({ value, onChange, errors }: RateLimitFieldProps) {
@@ -47,30 +72,22 @@ export function RateLimitField({ value, onChange, errors }: RateLimitFieldProps)
       />
       {value && (
         <Group align="flex-start" gap="xs" wrap="nowrap">
-          <NumberInput
+          <CountInput
             label="Requests"
-            min={1}
             max={1_000_000}
-            allowDecimal={false}
-            allowNegative={false}
-            value={shown(value.requests)}
+            value={value.requests}
             error={errors?.requests}
-            onChange={(requests) => onChange({ ...value, requests: count(requests) })}
-            style={{ flex: 1 }}
+            onChange={(requests) => onChange({ ...value, requests })}
           />
           <Text size="sm" pt={30}>
             per
           </Text>
-          <NumberInput
+          <CountInput
             label="Seconds"
-            min={1}
             max={86_400}
-            allowDecimal={false}
-            allowNegative={false}
-            value={shown(value.perSeconds)}
+            value={value.perSeconds}
             error={errors?.perSeconds}
-            onChange={(perSeconds) => onChange({ ...value, perSeconds: count(perSeconds) })}
-            style={{ flex: 1 }}
+            onChange={(perSeconds) => onChange({ ...value, perSeconds })}
           />
         </Group>
       )}
