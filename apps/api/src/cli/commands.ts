@@ -231,10 +231,7 @@ export const COMMANDS: Record<string, Command> = {
           'JWT_SECRET is set: HS256 has no keys to rotate; change the secret',
         );
       }
-      const key = await keys.rotate();
-      await app.get(AuditService).record('signing_key.rotated', {
-        details: { kid: key.kid, via: 'cli' },
-      });
+      const key = await keys.rotate(CLI_ACTING);
       return { kid: key.kid };
     },
   },

@@ -7,22 +7,18 @@ import {
   type SigningKey,
   type SigningKeyList,
 } from '@latchkey/contracts';
+import { actingFor } from '../../common/auth/acting.js';
 import { RequireScopes, Roles } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
-import { requestContext } from '../../common/auth/request-context.js';
 import { responseSchema } from '../../common/openapi/json-schema.js';
 import { Problems } from '../../common/problem/problem.exception.js';
-import { AuditService } from '../audit/audit.service.js';
 import { SigningKeysService } from './signing-keys.service.js';
 
 @ApiTags('Signing keys')
 @Controller('signing-keys')
 export class SigningKeysController {
-  constructor(
-    @Inject(SigningKeysService) private readonly keys: SigningKeysService,
-    @Inject(AuditService) private readonly audit: AuditService,
-  ) {}
+  constructor(@Inject(SigningKeysService) private readonly keys: SigningKeysService) {}
 
   @Get()
   @Roles('admin')
@@ -41,19 +37,13 @@ export class SigningKeysController {
     summary: 'Start signing with a new key; the old one stays in the JWKS until its tokens expire',
   })
   @ApiResponse({ status: 201, schema: responseSchema(signingKeySchema) })
-  async rotate(
+  rotate(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
   ): Promise<SigningKey> {
     if (this.keys.symmetric) {
       throw Problems.conflict('JWT_SECRET is set: HS256 has no keys to rotate; change the secret.');
     }
-    const key = await this.keys.rotate();
-    await this.audit.record('signing_key.rotated', {
-      actor: principal.user,
-      context: requestContext(request),
-      details: { kid: key.kid },
-    });
-    return key;
+    return this.keys.rotate(actingFor(principal, request));
   }
 }

@@ -10,9 +10,11 @@ import {
 import type { JWK } from 'jose';
 import type { SigningKey } from '@latchkey/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import type { Acting } from '../../common/auth/acting.js';
 import { SecretBox, masterKeyMismatch } from '../../common/crypto/secret-box.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
 import { SIGNING_KEYS_LOADED_TOPIC, SIGNING_KEYS_TOPIC } from '../../common/events/topics.js';
+import { AuditService } from '../audit/audit.service.js';
 import type { SigningKeyEntity } from './signing-key.entity.js';
 import { SigningKeysRepository } from './signing-keys.repository.js';
 
@@ -59,6 +61,7 @@ export class SigningKeysService implements OnModuleInit {
     @Inject(SigningKeysRepository) private readonly keys: SigningKeysRepository,
     @Inject(SecretBox) private readonly box: SecretBox,
     @Inject(ChangeFeed) private readonly feed: ChangeFeed,
+    @Inject(AuditService) private readonly audit: AuditService,
   ) {
     this.publishSeconds =
       Math.max(
@@ -140,7 +143,7 @@ export class SigningKeysService implements OnModuleInit {
   }
 
   /** A new active key; the old one stays published until its tokens have expired. */
-  async rotate(): Promise<SigningKey> {
+  async rotate(acting: Acting): Promise<SigningKey> {
     if (this.symmetric) {
       throw new Error('JWT_SECRET is set: HS256 has no keys to rotate; change the secret instead.');
     }
@@ -150,6 +153,7 @@ export class SigningKeysService implements OnModuleInit {
     await this.reload();
     const created = (await this.list()).find((key) => key.kid === next.kid);
     if (!created) throw new Error('The new signing key was not stored');
+    await this.audit.record('signing_key.rotated', { ...acting, details: { kid: created.kid } });
     return created;
   }
 
