@@ -1,19 +1,18 @@
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { API_PREFIX, UNPREFIXED_PATHS } from './common/auth/route-catalog.js';
-import { createRootLogger, StartupQuietLogger } from './common/logging/logger.js';
+import { createRootLogger, PinoNestLogger } from './common/logging/logger.js';
 import { logRequest } from './common/logging/request-log.js';
 import { clientErrorHandler } from './common/problem/client-errors.js';
 import { sendProblem } from './common/problem/problem-details.filter.js';
 import { originsOf } from './common/net/loopback.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
 import { noStoreByDefault } from './common/http/no-store.js';
+import { computeSecurityHeaders, sendSecurityHeaders } from './common/http/security-headers.js';
 import { refuseRepeatedCredentialHeaders } from './common/http/single-credential-header.js';
 import { refuseUnstorableInput } from './common/validation/storable-text.js';
 import { serveSpa } from './common/spa/serve-spa.js';
@@ -28,6 +27,8 @@ export interface CreateAppOptions {
 }
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Health probes answer on plain HTTP too: a load balancer's check must not be redirected. */
+const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 
 /** Builds the whole HTTP application; main.ts and the tests both start it from here. */
 export async function createApp({
@@ -53,7 +54,7 @@ export async function createApp({
       bufferLogs: true,
     },
   );
-  app.useLogger(new StartupQuietLogger(app.get(Logger)));
+  app.useLogger(app.get(PinoNestLogger));
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_PATHS });
   app.enableCors({
     origin: [...originsOf(config.PUBLIC_URL), ...config.CORS_ORIGINS],
@@ -61,7 +62,7 @@ export async function createApp({
     exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
   });
   await app.register(cookie);
-  await app.register(helmet, {
+  const securityHeaders = await computeSecurityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -78,6 +79,7 @@ export async function createApp({
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('preValidation', refuseUnstorableInput);
   fastify.addHook('onSend', noStoreByDefault);
+  fastify.addHook('onSend', sendSecurityHeaders(securityHeaders));
   fastify.addHook('onResponse', (request, reply, done) => {
     logRequest(logger, request, reply);
     done();
@@ -89,7 +91,7 @@ export async function createApp({
       );
     const publicUrl = new URL(config.PUBLIC_URL);
     fastify.addHook('onRequest', async (request, reply) => {
-      if (request.protocol === 'https' || ['/healthz', '/readyz'].includes(request.url)) return;
+      if (request.protocol === 'https' || PROBE_PATHS.has(request.url)) return;
       // 308 keeps the method and body of a POST; 301 is what GET and HEAD clients know best.
       const status = request.method === 'GET' || request.method === 'HEAD' ? 301 : 308;
       await reply.redirect(`https://${publicUrl.host}${request.url}`, status);

@@ -1,14 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { VerificationModule } from './common/auth/verification.module.js';
 import { CryptoModule } from './common/crypto/crypto.module.js';
 import { EventsModule } from './common/events/events.module.js';
 import { LimitsModule } from './common/limits/limits.module.js';
-import { loggerModuleParams } from './common/logging/logger.js';
+import { PinoNestLogger } from './common/logging/logger.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.js';
@@ -35,7 +34,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerModuleParams(logger)),
         TypeOrmModule.forRoot({
           ...dataSourceOptions({
             url: databaseUrl,
@@ -59,7 +57,10 @@ export class AppModule {
         OpaqueTokensModule,
         OAuthModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: PinoNestLogger, useValue: new PinoNestLogger(logger) },
+      ],
     };
   }
 }

@@ -48,6 +48,15 @@ describe('HTTP edges', () => {
       'GET /api/v1/users/me HTTP/1.1\r\nX-Auth-Token: lkt_a\r\nx-auth-token: lkt_b',
     );
     expect(tokens.status).toBe(400);
+    // The check skips requests without a credential header, never ones whose first one is empty,
+    // nor public routes.
+    for (const head of [
+      'GET /api/v1/users/me HTTP/1.1\r\nAuthorization:\r\nAuthorization: Bearer b',
+      'GET /healthz HTTP/1.1\r\nx-auth-token: lkt_a\r\nX-AUTH-TOKEN: lkt_b',
+    ]) {
+      expect([head, (await rawRequest(t, head)).status]).toEqual([head, 400]);
+    }
+    expect((await rawRequest(t, 'GET /healthz HTTP/1.1')).status).toBe(200);
     const once = await rawRequest(t, `GET /api/v1/users/me HTTP/1.1\r\n${bearer}`);
     expect(once.status).toBe(200);
   });

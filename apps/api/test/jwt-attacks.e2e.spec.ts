@@ -1,5 +1,6 @@
 import { createPublicKey, createSecretKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SignJWT, type JWK, type JWTHeaderParameters } from 'jose';
+import { InvalidJwt, JwtService } from '../src/modules/signing-keys/jwt.service.js';
 import { SigningKeysService } from '../src/modules/signing-keys/signing-keys.service.js';
 import { createUser, type TestUser } from './factories/users.js';
 import { BrowserSession } from './support/browser.js';
@@ -139,6 +140,43 @@ describe('access token verification against forged and altered JWTs', () => {
         .sign(key);
       expect((await me(token)).status).toBe(401);
     }
+  });
+
+  it('verifies by one rule: JwtService.verify (introspection, revocation, MFA) refuses what Bearer refuses', async () => {
+    const jwt = t.app.get(JwtService);
+    const { header, payload } = decode(valid);
+    const jwks = (await t.http.get('/.well-known/jwks.json')).body.keys as JWK[];
+    const pem = createPublicKey({ key: jwks[0] as JWK & { kty: string }, format: 'jwk' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+    const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const forgeries: Record<string, string> = {
+      'alg none': `${b64({ ...header, alg: 'none' })}.${b64(payload)}.`,
+      'HS256 with the public key': await new SignJWT(payload)
+        .setProtectedHeader({ ...header, alg: 'HS256' } as JWTHeaderParameters)
+        .sign(createSecretKey(Buffer.from(pem))),
+      'an unknown kid': await new SignJWT(payload)
+        .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: randomUUID() })
+        .sign(attacker.privateKey),
+      'the typ of another kind': await signedByLatchkey({}, { typ: 'lk-pat+jwt' }),
+      'an expired token': await signedByLatchkey({ exp: Math.floor(Date.now() / 1000) - 60 }),
+    };
+    expect((await jwt.verify(valid, 'access')).sub).toBe(user.id);
+    for (const [name, token] of Object.entries(forgeries)) {
+      expect([name, (await me(token)).status]).toEqual([name, 401]);
+      await expect(jwt.verify(token, 'access')).rejects.toBeInstanceOf(InvalidJwt);
+      const introspection = await t.http.post('/api/v1/oauth/introspect', {
+        basic: ADMIN,
+        body: { token },
+      });
+      expect([name, introspection.body]).toEqual([name, { active: false }]);
+    }
+    // A kind's typ is never accepted for another, whichever way round.
+    const patTyped = forgeries['the typ of another kind'] as string;
+    await expect(jwt.verify(valid, 'personalAccessToken')).rejects.toBeInstanceOf(InvalidJwt);
+    await expect(jwt.verify(patTyped, 'personalAccessToken')).resolves.toMatchObject({
+      sub: user.id,
+    });
   });
 
   it('refuses a token for a session that does not exist', async () => {

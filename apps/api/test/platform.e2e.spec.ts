@@ -42,10 +42,22 @@ describe('platform', () => {
     expect(headers.status).toBe(431);
   });
 
-  it('sends helmet security headers', async () => {
-    const res = await t.http.get('/healthz');
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+  it('sends helmet security headers, the document-only ones (CSP) with HTML only', async () => {
+    for (const path of ['/healthz', '/api/v1/nothing-here', '/api/v1/openapi.json']) {
+      const json = await t.http.get(path);
+      expect(json.headers.get('content-type')).toMatch(/json/);
+      expect(json.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(json.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(json.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      expect(json.headers.get('content-security-policy')).toBeNull();
+      expect(json.headers.get('x-xss-protection')).toBeNull();
+    }
+    const docs = await t.http.get('/api/docs');
+    expect(docs.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(docs.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(docs.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+    expect(docs.headers.get('cross-origin-opener-policy')).toBe('same-origin');
   });
 
   it('allows CORS only from PUBLIC_URL and CORS_ORIGINS', async () => {

@@ -1,5 +1,6 @@
 import { createApp } from '../src/app.factory.js';
 import { ChangeFeed } from '../src/common/events/change-feed.js';
+import { InvalidJwt, JwtService } from '../src/modules/signing-keys/jwt.service.js';
 import { createUser } from './factories/users.js';
 import { BrowserSession } from './support/browser.js';
 import { databaseUrlFor, serverUrl } from './support/database-urls.js';
@@ -99,6 +100,10 @@ describe('signing keys and discovery', () => {
     );
     expect(gone).toEqual([newKid]);
     expect((await before.me()).status).toBe(401);
+    // The retired key's kid is unknown to introspection's path too.
+    await expect(t.app.get(JwtService).verify(before.accessToken, 'access')).rejects.toBeInstanceOf(
+      InvalidJwt,
+    );
     expect((await after.me()).status).toBe(200);
   });
   // Last: passport keeps strategies in a process-wide registry, so once the second app has

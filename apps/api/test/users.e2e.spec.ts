@@ -1,4 +1,8 @@
+import { Secret, TOTP } from 'otpauth';
+import { UsersService } from '../src/modules/users/users.service.js';
+import { createPat } from './factories/credentials.js';
 import { createUser } from './factories/users.js';
+import { BrowserSession } from './support/browser.js';
 import { ADMIN, TEST_ADMIN_LOGIN, TEST_ADMIN_PASSWORD, useTestApp } from './support/test-app.js';
 
 describe('users', () => {
@@ -28,6 +32,89 @@ describe('users', () => {
         authMethod: 'basic',
       });
       expect(res.body).not.toHaveProperty('passwordHash');
+    });
+  });
+
+  describe('GET /users/me from memory', () => {
+    it('reads no table per request, and shows every change made through the API at once', async () => {
+      const user = await createUser(t);
+      const { token } = await createPat(t, user, ['profile:read']);
+      const me = async () => {
+        const res = await t.http.get('/api/v1/users/me', { bearer: token });
+        expect(res.status).toBe(200);
+        return res.body;
+      };
+      expect(await me()).toMatchObject({ displayName: user.login, lastLoginAt: null });
+      // A write behind the server's back (announced to nobody) is not seen: the answer is cached.
+      await t.sql("UPDATE users SET display_name = 'Behind Its Back' WHERE id = $1", [user.id]);
+      expect((await me()).displayName).toBe(user.login);
+
+      const profile = await t.http.patch('/api/v1/users/me', {
+        basic: user.basic,
+        body: { displayName: 'Shown At Once', email: `shown-${user.email}` },
+      });
+      expect(profile.status).toBe(200);
+      expect(await me()).toMatchObject({
+        displayName: 'Shown At Once',
+        email: `shown-${user.email}`,
+      });
+
+      const roles = await t.http.patch(`/api/v1/users/${user.id}`, {
+        basic: ADMIN,
+        body: { roles: ['user', 'admin'] },
+      });
+      expect(roles.status).toBe(200);
+      expect((await me()).roles).toEqual(['user', 'admin']);
+
+      await new BrowserSession(t).login(user);
+      expect((await me()).lastLoginAt).toEqual(expect.any(String));
+
+      const temporary = 'a temporary pass phrase from the admin';
+      const reset = await t.http.post(`/api/v1/users/${user.id}/password`, {
+        basic: ADMIN,
+        body: { newPassword: temporary, mustChange: true },
+      });
+      expect(reset.status).toBe(204);
+      expect((await me()).passwordChangeRequired).toBe(true);
+      const chosen = 'the pass phrase the user chose';
+      const change = await t.http.post('/api/v1/users/me/password', {
+        basic: [user.login, temporary],
+        body: { currentPassword: temporary, newPassword: chosen },
+      });
+      expect(change.status).toBe(204);
+      expect((await me()).passwordChangeRequired).toBe(false);
+
+      const setup = await t.http.post('/api/v1/auth/mfa/totp/setup', {
+        basic: [user.login, chosen],
+      });
+      const totp = new TOTP({
+        secret: Secret.fromBase32(setup.body.secret),
+        digits: 6,
+        period: 30,
+      });
+      const enable = await t.http.post('/api/v1/auth/mfa/totp/enable', {
+        basic: [user.login, chosen],
+        body: { code: totp.generate() },
+      });
+      expect(enable.status).toBe(200);
+      expect((await me()).mfaEnabled).toBe(true);
+
+      await t.http.patch(`/api/v1/users/${user.id}`, { basic: ADMIN, body: { disabled: true } });
+      expect((await t.http.get('/api/v1/users/me', { bearer: token })).status).toBe(401);
+    });
+
+    it('loads a user without the sealed TOTP secrets', async () => {
+      const user = await createUser(t);
+      await t.sql(
+        "UPDATE users SET totp_pending_secret_sealed = 'sealed-pending', totp_secret_sealed = 'sealed' WHERE id = $1",
+        [user.id],
+      );
+      const users = t.app.get(UsersService);
+      for (const loaded of [await users.findById(user.id), await users.findByLogin(user.login)]) {
+        expect(loaded?.id).toBe(user.id);
+        expect(loaded).not.toHaveProperty('totpSecretSealed');
+        expect(loaded).not.toHaveProperty('totpPendingSecretSealed');
+      }
     });
   });
 

@@ -1,5 +1,4 @@
 import type { LoggerService } from '@nestjs/common';
-import type { Params } from 'nestjs-pino';
 import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import type PinoPretty from 'pino-pretty';
@@ -35,22 +34,6 @@ function readableMessage(log: Record<string, unknown>, messageKey: string): stri
   return `${context}${String(log[messageKey] ?? '')}`;
 }
 
-/**
- * nestjs-pino over the root logger. pino-http only binds the request id (Fastify's, which middie
- * hands to it) to the logger used inside a request; it writes no request line itself and binds no
- * request object, so no header can reach a line: the request line is written by `logRequest`.
- */
-export function loggerModuleParams(logger: Logger): Params {
-  return {
-    pinoHttp: {
-      logger,
-      autoLogging: false,
-      quietReqLogger: true,
-      quietResLogger: true,
-    },
-  };
-}
-
 /** Nest's own start-up narration (modules loaded, routes mapped): useful only when debugging. */
 const STARTUP_CONTEXTS = new Set([
   'NestFactory',
@@ -60,34 +43,51 @@ const STARTUP_CONTEXTS = new Set([
   'RouterExplorer',
 ]);
 
-/** Nest's logger, with its start-up chatter moved to debug so a first start stays readable. */
-export class StartupQuietLogger implements LoggerService {
-  constructor(private readonly inner: LoggerService & { debug: LoggerService['log'] }) {}
+type NestLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/**
+ * Nest's logger, written straight to the root pino logger: `[Context] message` lines, with Nest's
+ * start-up chatter moved to debug so a first start stays readable. No per-request middleware
+ * (pino-http) and no async context: a request costs one line, written by `logRequest`, and no
+ * child logger, no header serialisation and no async-hook bookkeeping on the hot path.
+ */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly pino: Logger) {}
 
   log(message: unknown, ...optionalParams: unknown[]): void {
     const context = optionalParams.at(-1);
-    if (typeof context === 'string' && STARTUP_CONTEXTS.has(context))
-      this.inner.debug(message, ...optionalParams);
-    else this.inner.log(message, ...optionalParams);
+    const startup = typeof context === 'string' && STARTUP_CONTEXTS.has(context);
+    this.write(startup ? 'debug' : 'info', message, optionalParams);
   }
 
   error(message: unknown, ...optionalParams: unknown[]): void {
-    this.inner.error(message, ...optionalParams);
+    this.write('error', message, optionalParams);
   }
 
   warn(message: unknown, ...optionalParams: unknown[]): void {
-    this.inner.warn(message, ...optionalParams);
+    this.write('warn', message, optionalParams);
   }
 
   debug(message: unknown, ...optionalParams: unknown[]): void {
-    this.inner.debug(message, ...optionalParams);
+    this.write('debug', message, optionalParams);
   }
 
   verbose(message: unknown, ...optionalParams: unknown[]): void {
-    this.inner.verbose?.(message, ...optionalParams);
+    this.write('trace', message, optionalParams);
   }
 
   fatal(message: unknown, ...optionalParams: unknown[]): void {
-    this.inner.fatal?.(message, ...optionalParams);
+    this.write('fatal', message, optionalParams);
+  }
+
+  /** Nest passes the context last (a Logger's name); an object message becomes the line's fields. */
+  private write(level: NestLevel, message: unknown, optionalParams: unknown[]): void {
+    if (!this.pino.isLevelEnabled(level)) return;
+    const context = optionalParams.at(-1);
+    const fields = typeof context === 'string' ? { context } : {};
+    if (message instanceof Error) this.pino[level]({ ...fields, err: message }, message.message);
+    else if (typeof message === 'object' && message !== null)
+      this.pino[level]({ ...fields, ...message });
+    else this.pino[level](fields, String(message));
   }
 }

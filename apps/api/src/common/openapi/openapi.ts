@@ -200,7 +200,8 @@ function describeErrors(operation: OperationObject, route: RouteAuth): void {
   if (CONFLICTS.has(id)) errors['409'] = 'Login or email taken, or the last admin (conflict)';
   if (!UNTHROTTLED.has(id))
     errors['429'] = 'Too many failed attempts (rate_limited); see Retry-After';
-  errors['503'] = 'The database cannot be reached (unavailable)';
+  errors['503'] =
+    'The database cannot be reached, or too many password checks are under way (unavailable); see Retry-After';
   for (const [status, description] of Object.entries(errors)) {
     operation.responses[status] ??= problemResponse(description);
     const existing = operation.responses[status] as { content?: unknown };

@@ -25,8 +25,12 @@ export function sendProblem(
   logger: Logger,
 ): void {
   const { body, headers, unexpected, basicChallenge } = toProblem(error);
+  // The request id ties the stack to the request's own log line.
   if (unexpected)
-    logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    logger.error({
+      reqId: reply.request.id,
+      msg: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
   if (body.status === 401)
     reply.header('WWW-Authenticate', challengesFor(config, basicChallenge !== false));
   for (const [name, value] of Object.entries(headers)) reply.header(name, value);

@@ -64,11 +64,14 @@ export const Problems = {
       detail: detail ?? `Too many attempts. Try again in ${retryAfterSeconds} seconds.`,
       headers: { ...headers, 'Retry-After': String(retryAfterSeconds) },
     }),
-  unavailable: (detail = 'The database cannot be reached. Try again shortly.') =>
+  unavailable: (
+    detail = 'The database cannot be reached. Try again shortly.',
+    retryAfterSeconds = 5,
+  ) =>
     new ProblemException({
       status: 503,
       code: 'unavailable',
       detail,
-      headers: { 'Retry-After': '5' },
+      headers: { 'Retry-After': String(retryAfterSeconds) },
     }),
 };

@@ -5,6 +5,7 @@ import { brotliCompressSync, brotliDecompressSync, gzipSync, gunzipSync } from '
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { computeSecurityHeaders, sendSecurityHeaders } from '../http/security-headers.js';
 import { serveSpa } from './serve-spa.js';
 
 @Controller('api/v1/ping')
@@ -120,6 +121,32 @@ describe('serveSpa', () => {
         headers: { 'accept-encoding': 'br' },
       });
       expect([small.statusCode, small.body]).toEqual([200, 'console.log(1)']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('sends the document-only security headers (CSP) with the index, not with JSON or assets', async () => {
+    const app = await NestFactory.create<NestFastifyApplication>(PingModule, new FastifyAdapter(), {
+      logger: false,
+    });
+    try {
+      const fastify = app.getHttpAdapter().getInstance();
+      fastify.addHook('onSend', sendSecurityHeaders(await computeSecurityHeaders({})));
+      await serveSpa(app, dist);
+      await app.init();
+      await fastify.ready();
+      for (const url of ['/', '/admin/users']) {
+        const index = await fastify.inject({ url, headers: HTML });
+        expect(index.headers['content-type']).toContain('text/html');
+        expect(index.headers['content-security-policy']).toContain("default-src 'self'");
+        expect(index.headers['x-content-type-options']).toBe('nosniff');
+      }
+      for (const url of ['/api/v1/ping', '/assets/index-abc123.js']) {
+        const other = await fastify.inject({ url });
+        expect([url, other.headers['content-security-policy']]).toEqual([url, undefined]);
+        expect(other.headers['x-content-type-options']).toBe('nosniff');
+      }
     } finally {
       await app.close();
     }

@@ -51,10 +51,11 @@ export async function serveSpa(
     },
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (!request.is404 || !wantsSpa(request)) return;
-    reply.header('Cache-Control', 'no-cache');
-    return reply.sendFile('index.html');
+  // A callback hook: the requests that are not a navigation to an unknown path pay no promise.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!request.is404 || !wantsSpa(request)) return done();
+    // Answering from a hook: sendFile replies, and done is not called.
+    reply.header('Cache-Control', 'no-cache').sendFile('index.html');
   });
   return true;
 }

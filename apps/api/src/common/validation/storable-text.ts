@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { Problems } from '../problem/problem.exception.js';
 
 /** NUL (PostgreSQL text cannot hold it) or a lone surrogate (not Unicode at all). */
@@ -27,20 +27,34 @@ export function findUnstorable(value: unknown, root: string): string | undefined
   return undefined;
 }
 
+function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  for (const _key in value as object) return false;
+  return true;
+}
+
 /**
  * Refuses, before any handler, a request whose body, query or path holds a string the database
  * cannot store: 400 naming the field, for every route at once. `auth_token` is a credential and
- * is left to its strategy, which refuses a malformed token with 401 before any lookup.
+ * is left to its strategy, which refuses a malformed token with 401 before any lookup. A request
+ * with no path parameters, no query and no body (most GETs) is passed on without a walk.
  */
-export async function refuseUnstorableInput(request: FastifyRequest): Promise<void> {
+export function refuseUnstorableInput(
+  request: FastifyRequest,
+  _reply: unknown,
+  done: HookHandlerDoneFunction,
+): void {
+  if (isEmpty(request.params) && isEmpty(request.query) && isEmpty(request.body)) return done();
   const { auth_token: _credential, ...query } = (request.query ?? {}) as Record<string, unknown>;
   const field =
     findUnstorable(request.params, 'path') ??
     findUnstorable(query, 'query') ??
     findUnstorable(request.body, 'body');
-  if (field)
-    throw Problems.validation(
+  if (!field) return done();
+  done(
+    Problems.validation(
       [{ field, message: 'Must be valid Unicode without NUL characters' }],
       'The request holds text that is not valid Unicode or holds a NUL character.',
-    );
+    ),
+  );
 }

@@ -1,12 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import {
-  SignJWT,
-  errors as joseErrors,
-  jwtVerify,
-  type JWTPayload,
-  type JWTHeaderParameters,
-} from 'jose';
+import { randomUUID, type KeyObject } from 'node:crypto';
+import { SignJWT, type JWTPayload, type JWTHeaderParameters } from 'jose';
+import type { Algorithm, Jwt, JwtPayload, VerifyErrors } from 'jsonwebtoken';
+import { Strategy as JwtStrategy } from 'passport-jwt';
 import { CLOCK_TOLERANCE_SECONDS, Clock } from '../../common/clock/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { JWT_KINDS, type JwtKind } from './jwt-kinds.js';
@@ -16,7 +12,42 @@ import { SigningKeysService } from './signing-keys.service.js';
 const NEVER_EXPIRES_SECONDS = 100 * 365 * 86400;
 /** Header parameters that would let the token choose its own key: never honoured. */
 const KEY_CHOOSING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'] as const;
-const REQUIRED_CLAIMS = ['iss', 'aud', 'sub', 'iat', 'exp', 'jti'];
+const REQUIRED_CLAIMS = ['iss', 'aud', 'sub', 'iat', 'exp', 'jti'] as const;
+
+/**
+ * What passport-jwt hands to jsonwebtoken besides its own four options: the whole token (so the
+ * verified `typ` header can be checked), and times left to `accept`, which reads them by the
+ * instance's Clock (CLOCK_OFFSET_MS) where jsonwebtoken would read the process clock.
+ */
+export const JSONWEBTOKEN_OPTIONS = { complete: true, ignoreNotBefore: true } as const;
+
+/** The options passport-jwt takes for jsonwebtoken (it copies these four over `jsonWebTokenOptions`). */
+export interface JwtVerifyOptions {
+  algorithms: Algorithm[];
+  issuer: string;
+  audience: string;
+  ignoreExpiration: true;
+}
+
+/** passport-jwt's secretOrKeyProvider, typed for the KeyObjects it passes on to jsonwebtoken. */
+export type JwtKeyProvider = (
+  request: unknown,
+  rawJwtToken: string,
+  done: (error: unknown, key?: KeyObject) => void,
+) => void;
+
+type JwtVerifier = (
+  token: string,
+  key: KeyObject,
+  options: JwtVerifyOptions & typeof JSONWEBTOKEN_OPTIONS,
+  callback: (error: VerifyErrors | null, decoded: Jwt | undefined) => void,
+) => void;
+
+/**
+ * The function passport-jwt's Strategy verifies with (jsonwebtoken's verify): JwtService.verify
+ * calls the very same one, so a JWT is checked by one rule whichever path it takes.
+ */
+const verifyWithJsonwebtoken = (JwtStrategy as unknown as { JwtVerifier: JwtVerifier }).JwtVerifier;
 
 export interface VerifiedJwt {
   sub: string;
@@ -38,18 +69,37 @@ export interface SignOptions {
 export class InvalidJwt extends Error {}
 
 /**
- * Signs and verifies every JWT Latchkey issues. Verification pins the algorithm, the issuer, the
- * audience and the kind (typ), takes the key only from Latchkey's own set by kid, and allows
- * five seconds of clock skew either way: a token that expired or was issued (by the issuer's
- * clock) further from now than that is refused.
+ * Signs (jose) and verifies every JWT Latchkey issues. Verification is passport-jwt's: its
+ * Strategy for `Authorization: Bearer` (BearerJwtStrategy) and `verify` here for introspection,
+ * revocation and the MFA step both run jsonwebtoken with the options of `verifyOptions`, the key
+ * of `keyProvider` and the checks of `accept`. That pins the algorithm, the issuer, the audience
+ * and the kind (typ), takes the key only from Latchkey's own set by kid (a KeyObject, never a
+ * string), and allows five seconds of clock skew either way: a token that expired or was issued
+ * (by the issuer's clock) further from now than that is refused.
  */
 @Injectable()
 export class JwtService {
+  private readonly options: Record<JwtKind, JwtVerifyOptions>;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SigningKeysService) private readonly keys: SigningKeysService,
     @Inject(Clock) private readonly clock: Clock,
-  ) {}
+  ) {
+    const optionsOf = (kind: JwtKind): JwtVerifyOptions => ({
+      algorithms: [this.keys.algorithm as Algorithm],
+      issuer: this.issuer,
+      audience: this.audience(kind),
+      ignoreExpiration: true,
+    });
+    this.options = {
+      access: optionsOf('access'),
+      mfa: optionsOf('mfa'),
+      personalAccessToken: optionsOf('personalAccessToken'),
+      accountToken: optionsOf('accountToken'),
+      exchanged: optionsOf('exchanged'),
+    };
+  }
 
   get issuer(): string {
     return this.config.PUBLIC_URL;
@@ -76,68 +126,111 @@ export class JwtService {
     return { token, jti, expiresAt: expiresIn === null ? null : new Date(exp * 1000) };
   }
 
+  /**
+   * jsonwebtoken's options for a kind: the one algorithm of the signing keys, the issuer, and the
+   * audience (the MFA step's own; every kind accepted as Bearer shares the API's).
+   */
+  verifyOptions(kind: JwtKind): JwtVerifyOptions {
+    return this.options[kind];
+  }
+
+  /**
+   * The key a token's kid names, among the published ones (passport-jwt's secretOrKeyProvider).
+   * A token that brings its own key (jwk, jku, x5u, x5c, x5t) or critical extensions, names an
+   * unknown or retired kid, or is no JWT, gets no key and so fails.
+   */
+  readonly keyProvider: JwtKeyProvider = (_request, rawJwtToken, done) => {
+    this.keyFor(rawJwtToken).then((key) => done(null, key), done);
+  };
+
+  /**
+   * The checks jsonwebtoken does not make, on a token it has verified: the typ of the kind, the
+   * required claims, and expiry, issue time and not-before by this instance's clock.
+   */
+  accept(decoded: Jwt, kind: JwtKind): VerifiedJwt {
+    const { header } = decoded;
+    if (header.typ !== JWT_KINDS[kind]) throw new InvalidJwt('The token is of another kind');
+    const payload = decoded.payload as JwtPayload;
+    if (
+      typeof payload !== 'object' ||
+      REQUIRED_CLAIMS.some((claim) => payload[claim] === undefined)
+    )
+      throw new InvalidJwt('The token lacks a required claim');
+    const { sub, jti, iat, exp, nbf } = payload;
+    if (typeof sub !== 'string' || typeof jti !== 'string')
+      throw new InvalidJwt('Malformed claims');
+    if (typeof iat !== 'number' || typeof exp !== 'number') throw new InvalidJwt('Malformed times');
+    const now = this.clock.nowSeconds();
+    if (exp <= now - CLOCK_TOLERANCE_SECONDS) throw new InvalidJwt('The token has expired');
+    // A token from the future means clocks (or the issuer) are off by more than the leeway, so
+    // it is refused like an expired one.
+    if (iat > now + CLOCK_TOLERANCE_SECONDS)
+      throw new InvalidJwt('The token was issued in the future');
+    if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now + CLOCK_TOLERANCE_SECONDS))
+      throw new InvalidJwt('The token is not valid yet');
+    return {
+      sub,
+      jti,
+      iat,
+      exp,
+      kid: header.kid,
+      claims: payload as VerifiedJwt['claims'],
+    };
+  }
+
   /** The token's claims if it is a valid, unexpired JWT of this kind; InvalidJwt otherwise. */
   async verify(token: string, kind: JwtKind): Promise<VerifiedJwt> {
-    try {
-      const { payload, protectedHeader } = await jwtVerify(
+    const key = await this.keyFor(token);
+    const decoded = await new Promise<Jwt>((resolve, reject) =>
+      verifyWithJsonwebtoken(
         token,
-        async (header) => {
-          if (KEY_CHOOSING_HEADERS.some((name) => name in header) || header.crit) {
-            throw new InvalidJwt('The token names its own key');
-          }
-          const key = await this.keys.verificationKey(header.kid);
-          if (!key) throw new InvalidJwt('Unknown signing key');
-          return key;
-        },
-        {
-          algorithms: [this.keys.algorithm],
-          issuer: this.issuer,
-          audience: this.audience(kind),
-          typ: JWT_KINDS[kind],
-          clockTolerance: CLOCK_TOLERANCE_SECONDS,
-          currentDate: this.clock.date(),
-          requiredClaims: REQUIRED_CLAIMS,
-        },
-      );
-      // jose checks iat only with maxTokenAge; a token from the future means clocks (or the
-      // issuer) are off by more than the leeway, so it is refused like an expired one.
-      if ((payload.iat as number) > this.clock.nowSeconds() + CLOCK_TOLERANCE_SECONDS) {
-        throw new InvalidJwt('The token was issued in the future');
-      }
-      return {
-        sub: payload.sub as string,
-        jti: payload.jti as string,
-        iat: payload.iat as number,
-        exp: payload.exp as number,
-        kid: protectedHeader.kid,
-        claims: payload as VerifiedJwt['claims'],
-      };
-    } catch (error) {
-      if (error instanceof InvalidJwt) throw error;
-      if (error instanceof joseErrors.JOSEError || error instanceof TypeError) {
-        throw new InvalidJwt(error.message);
-      }
-      throw error;
-    }
+        key,
+        { ...JSONWEBTOKEN_OPTIONS, ...this.verifyOptions(kind) },
+        (error, result) =>
+          error || !result
+            ? reject(new InvalidJwt(error?.message ?? 'Invalid token'))
+            : resolve(result),
+      ),
+    );
+    return this.accept(decoded, kind);
   }
 
   /** The kind a compact JWT claims to be, read without trusting it; null if it is no JWT. */
   peekKind(token: string): JwtKind | null {
-    const [encodedHeader] = token.split('.');
-    if (!encodedHeader || token.split('.').length !== 3) return null;
-    try {
-      const header = JSON.parse(Buffer.from(encodedHeader, 'base64url').toString('utf8')) as {
-        typ?: unknown;
-      };
-      const entry = Object.entries(JWT_KINDS).find(([, typ]) => typ === header.typ);
-      return entry ? (entry[0] as JwtKind) : null;
-    } catch {
-      return null;
+    const typ = unverifiedHeader(token)?.typ;
+    const entry = Object.entries(JWT_KINDS).find(([, value]) => value === typ);
+    return entry ? (entry[0] as JwtKind) : null;
+  }
+
+  private async keyFor(token: string): Promise<KeyObject> {
+    const header = unverifiedHeader(token);
+    if (!header) throw new InvalidJwt('Not a JWT');
+    if (KEY_CHOOSING_HEADERS.some((name) => name in header) || header.crit !== undefined) {
+      throw new InvalidJwt('The token names its own key');
     }
+    const key = await this.keys.verificationKey(
+      typeof header.kid === 'string' ? header.kid : undefined,
+    );
+    if (!key) throw new InvalidJwt('Unknown signing key');
+    return key;
   }
 
   /** The MFA step token is addressed to the MFA endpoint only; every other kind to the API. */
   private audience(kind: JwtKind): string {
     return kind === 'mfa' ? `${this.issuer}/api/v1/auth/login/mfa` : this.config.JWT_AUDIENCE;
+  }
+}
+
+/** A compact JWT's header, read without trusting it; undefined if the string is no JWT. */
+function unverifiedHeader(token: string): Record<string, unknown> | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[0]) return undefined;
+  try {
+    const header: unknown = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
+    return typeof header === 'object' && header !== null && !Array.isArray(header)
+      ? (header as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
   }
 }

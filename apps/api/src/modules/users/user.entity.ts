@@ -41,12 +41,15 @@ export class UserEntity {
   @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
   lastLoginAt!: Date | null;
 
-  /** The enrolled TOTP secret, sealed (SecretBox purpose 'totp-secret'). */
-  @Column({ name: 'totp_secret_sealed', type: 'text', nullable: true })
+  /**
+   * The enrolled TOTP secret, sealed (SecretBox purpose 'totp-secret'). Never loaded with a user
+   * (`select: false`): only the MFA code reads it, with a query of its own (MfaRepository).
+   */
+  @Column({ name: 'totp_secret_sealed', type: 'text', nullable: true, select: false })
   totpSecretSealed!: string | null;
 
-  /** A secret from setup that no code has confirmed yet. */
-  @Column({ name: 'totp_pending_secret_sealed', type: 'text', nullable: true })
+  /** A secret from setup that no code has confirmed yet; like the enrolled one, never loaded. */
+  @Column({ name: 'totp_pending_secret_sealed', type: 'text', nullable: true, select: false })
   totpPendingSecretSealed!: string | null;
 
   @Column({ name: 'totp_enabled_at', type: 'timestamptz', nullable: true })

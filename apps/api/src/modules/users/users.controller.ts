@@ -43,6 +43,7 @@ import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.
 import type { Principal } from '../../common/auth/principal.js';
 import { requestContext } from '../../common/auth/request-context.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
+import { Problems } from '../../common/problem/problem.exception.js';
 import { UuidParamPipe } from '../../common/validation/uuid-param.pipe.js';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -63,7 +64,10 @@ export class UsersController {
   @ApiOperation({ summary: 'The calling user, with the method it authenticated with' })
   @ApiResponse({ status: 200, schema: responseSchema(meSchema) })
   async me(@CurrentPrincipal() principal: Principal): Promise<Me> {
-    return toMe(await this.users.get(principal.user.id), principal.method);
+    // From the active-user cache the credential check filled: no read of the users table.
+    const active = await this.users.findActive(principal.user.id);
+    if (!active) throw Problems.invalidCredentials();
+    return { ...active.profile, authMethod: principal.method };
   }
 
   @Patch('me')

@@ -6,6 +6,7 @@ import type {
   ResetPasswordInput,
   UpdateMeInput,
   UpdateUserInput,
+  User,
   ValidationIssue,
 } from '@latchkey/contracts';
 import type { PrincipalUser } from '../../common/auth/principal.js';
@@ -17,6 +18,7 @@ import { SessionsService } from '../sessions/sessions.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
 import type { UserEntity } from './user.entity.js';
+import { toUser } from './users.mapper.js';
 import { UniqueViolation, UsersRepository, type UserChanges } from './users.repository.js';
 
 /** What every credential check needs to know about its user, cached in process. */
@@ -24,6 +26,8 @@ export interface ActiveUser extends PrincipalUser {
   mfaEnabled: boolean;
   /** An admin's reset asked for a new password: interactive sign-ins may only change it. */
   passwordMustChange: boolean;
+  /** What GET /users/me answers (with the credential's method), so it reads no table. */
+  profile: User;
 }
 
 @Injectable()
@@ -54,11 +58,16 @@ export class UsersService {
         roles: user.roles,
         mfaEnabled: user.totpEnabledAt !== null,
         passwordMustChange: user.passwordMustChange,
+        profile: toUser(user),
       };
     });
   }
 
-  /** Tells every instance that this user's roles, state or MFA changed. */
+  /**
+   * Tells every instance that this user changed (profile, roles, state, password, last sign-in,
+   * MFA): each drops its cached ActiveUser, so neither a credential check nor /users/me serves
+   * stale data. Every write below ends here.
+   */
   announceChange(id: string): Promise<void> {
     return this.feed.publish(USER_TOPIC, id);
   }
@@ -68,6 +77,8 @@ export class UsersService {
    * verification too, so the answer's timing does not tell which logins exist.
    */
   async verifyPassword(login: string, password: string): Promise<UserEntity | null> {
+    // Shed a login flood before its lookup, not only before its hash.
+    this.hasher.assertCapacity();
     const user = await this.users.findByLogin(login);
     if (!user) return this.hasher.verifyNothing(password).then(() => null);
     const matches = await this.hasher.verify(user.passwordHash, password);
@@ -102,7 +113,7 @@ export class UsersService {
 
   /** Marks an interactive sign-in (password, MFA step or passkey) for the user list. */
   async recordLogin(id: string): Promise<void> {
-    await this.users.update(id, { lastLoginAt: new Date() });
+    await this.write(id, { lastLoginAt: new Date() });
   }
 
   count(): Promise<number> {
@@ -139,14 +150,13 @@ export class UsersService {
     if (changes.disabled !== undefined) {
       patch.disabledAt = changes.disabled ? (user.disabledAt ?? new Date()) : null;
     }
-    const updated = await this.apply(id, patch);
+    const updated = await this.write(id, patch);
     if (changes.disabled === true) await this.sessions.revokeAllOfUser(id, 'user_disabled');
-    await this.announceChange(id);
     return updated;
   }
 
   updateMe(id: string, changes: UpdateMeInput): Promise<UserEntity> {
-    return this.apply(id, { ...changes });
+    return this.write(id, { ...changes });
   }
 
   /** Changes the password and ends every session but the one making the change. */
@@ -163,13 +173,12 @@ export class UsersService {
       );
     }
     this.assertAcceptable(this.policy.check(newPassword, 'newPassword', user));
-    await this.users.update(id, {
+    await this.write(id, {
       passwordHash: await this.hasher.hash(newPassword),
       passwordChangedAt: new Date(),
       passwordMustChange: false,
     });
     await this.sessions.revokeAllOfUser(id, 'password_changed', keepSessionId);
-    await this.announceChange(id);
   }
 
   /**
@@ -188,13 +197,12 @@ export class UsersService {
       );
     }
     this.assertAcceptable(this.policy.check(newPassword, 'newPassword', user));
-    await this.users.update(id, {
+    await this.write(id, {
       passwordHash: await this.hasher.hash(newPassword),
       passwordChangedAt: new Date(),
       passwordMustChange: mustChange,
     });
     await this.sessions.revokeAllOfUser(id, 'password_reset');
-    await this.announceChange(id);
     return user;
   }
 
@@ -208,14 +216,17 @@ export class UsersService {
     return user;
   }
 
-  private async apply(id: string, patch: UserChanges): Promise<UserEntity> {
+  /** The one way a user row is changed: the change is announced before the caller goes on. */
+  private async write(id: string, patch: UserChanges): Promise<UserEntity> {
+    let updated: UserEntity | null;
     try {
-      const updated = await this.users.update(id, patch);
-      if (!updated) throw Problems.notFound('No user has this id.');
-      return updated;
+      updated = await this.users.update(id, patch);
     } catch (error) {
       throw this.conflictFor(error);
     }
+    await this.announceChange(id);
+    if (!updated) throw Problems.notFound('No user has this id.');
+    return updated;
   }
 
   private async assertAnotherAdminRemains(
