@@ -44,12 +44,14 @@ test('README screenshots', async ({ page, adminApi }) => {
     name: 'deploy script',
     scopes: ['profile:read'],
     expiresAt,
+    rateLimit: { requests: 60, perSeconds: 60 },
   });
-  await alice.personalAccessTokens.create({
+  const backup = await alice.personalAccessTokens.create({
     name: 'backup job',
     scopes: ['tokens:read', 'sessions:read'],
     expiresAt: null,
   });
+  await alice.personalAccessTokens.update(backup.id, { disabled: true });
   await adminApi.signingKeys.rotate();
   await alice.personalAccessTokens.create({ name: 'ci', scopes: ['profile:read'], expiresAt });
 

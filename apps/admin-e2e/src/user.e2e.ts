@@ -93,8 +93,9 @@ test('a user enrols TOTP, signs in with a code, and makes, uses and revokes a pe
   const me = await withToken.me.get();
   expect([me.login, me.authMethod]).toEqual([user.login, 'personal_access_token']);
 
-  await page.getByRole('button', { name: 'Revoke deploy script' }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
+  await page.getByRole('button', { name: 'Actions for deploy script' }).click();
+  await page.getByRole('menuitem', { name: 'Revoke' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
   await expect(page.getByText('No personal access tokens yet')).toBeVisible();
   await expect(page.getByTestId('secret-value')).toHaveCount(0);
 

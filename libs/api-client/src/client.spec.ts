@@ -20,6 +20,45 @@ const USER = {
   updatedAt: '2026-01-01T00:00:00.000Z',
 };
 
+const TOKEN_ID = '5d4e0c52-2f6b-4d8e-9f3a-6f3d2b1c0a99';
+const KEY_ID = '7a1c9e34-0d5b-4b2f-8e6a-1c2d3e4f5a6b';
+const CREATED_AT = '2026-01-02T00:00:00.000Z';
+const LIFECYCLE = { disabled: false, revokedAt: null, revokedReason: null };
+const PAT = {
+  id: TOKEN_ID,
+  name: 'deploy',
+  scopes: ['profile:read'],
+  expiresAt: null,
+  createdAt: CREATED_AT,
+  lastUsedAt: null,
+  lastUsedIp: null,
+  rateLimit: { requests: 10, perSeconds: 60 },
+  ...LIFECYCLE,
+};
+const PAT_CREATED = {
+  id: TOKEN_ID,
+  name: 'deploy',
+  scopes: ['profile:read'],
+  expiresAt: null,
+  createdAt: CREATED_AT,
+  rateLimit: null,
+  token: 'eyJ.new.token',
+};
+const API_KEY = {
+  id: KEY_ID,
+  userId: USER.id,
+  name: 'worker',
+  apiKey: 'lk_abc',
+  scopes: ['profile:read'],
+  createdAt: CREATED_AT,
+  lastUsedAt: null,
+  secretRotatedAt: null,
+  previousSecretExpiresAt: null,
+  rateLimit: null,
+  ...LIFECYCLE,
+  disabled: true,
+};
+
 /** A real HTTP server on loopback whose answers each test scripts. */
 function useScriptedServer() {
   const state = { handler: (() => undefined) as Handler, baseUrl: '' };
@@ -195,5 +234,119 @@ describe('the API client', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect(error.status).toBe(0);
     expect(error.problem.code).toBe('unavailable');
+  });
+
+  describe('credential lifecycle', () => {
+    const client = () => createApiClient({ baseUrl: server.baseUrl, token: () => 'abc' });
+    type Case = {
+      name: string;
+      call: (api: ReturnType<typeof client>) => Promise<unknown>;
+      request: string;
+      body?: unknown;
+      answer: unknown;
+    };
+    const cases: Case[] = [
+      {
+        name: 'lists inactive personal access tokens',
+        call: (api) => api.personalAccessTokens.list({ state: 'inactive' }),
+        request: 'GET /api/v1/personal-access-tokens?state=inactive',
+        answer: { items: [{ ...PAT, revokedAt: CREATED_AT, revokedReason: 'leaked' }] },
+      },
+      {
+        name: "lists a user's tokens of every state",
+        call: (api) => api.users.listPersonalAccessTokens(USER.id, { state: 'all' }),
+        request: `GET /api/v1/users/${USER.id}/personal-access-tokens?state=all`,
+        answer: { items: [PAT] },
+      },
+      {
+        name: 'disables a token and sets its rate limit',
+        call: (api) =>
+          api.personalAccessTokens.update(TOKEN_ID, {
+            disabled: true,
+            rateLimit: { requests: 10, perSeconds: 60 },
+          }),
+        request: `PATCH /api/v1/personal-access-tokens/${TOKEN_ID}`,
+        body: { disabled: true, rateLimit: { requests: 10, perSeconds: 60 } },
+        answer: { ...PAT, disabled: true },
+      },
+      {
+        name: "updates a user's token (admin)",
+        call: (api) =>
+          api.users.updatePersonalAccessToken(USER.id, TOKEN_ID, { name: 'x', rateLimit: null }),
+        request: `PATCH /api/v1/users/${USER.id}/personal-access-tokens/${TOKEN_ID}`,
+        body: { name: 'x', rateLimit: null },
+        answer: PAT,
+      },
+      {
+        name: 'rotates a token with an overlap',
+        call: (api) => api.personalAccessTokens.rotate(TOKEN_ID, { overlapSeconds: 3600 }),
+        request: `POST /api/v1/personal-access-tokens/${TOKEN_ID}/rotate`,
+        body: { overlapSeconds: 3600 },
+        answer: PAT_CREATED,
+      },
+      {
+        name: "rotates a user's token (admin), at once by default",
+        call: (api) => api.users.rotatePersonalAccessToken(USER.id, TOKEN_ID),
+        request: `POST /api/v1/users/${USER.id}/personal-access-tokens/${TOKEN_ID}/rotate`,
+        body: {},
+        answer: PAT_CREATED,
+      },
+      {
+        name: 'lists inactive API keys',
+        call: (api) => api.apiKeys.list(USER.id, { state: 'inactive' }),
+        request: `GET /api/v1/users/${USER.id}/api-keys?state=inactive`,
+        answer: { items: [API_KEY] },
+      },
+      {
+        name: 'disables an API key',
+        call: (api) => api.apiKeys.update(KEY_ID, { disabled: true }),
+        request: `PATCH /api/v1/api-keys/${KEY_ID}`,
+        body: { disabled: true },
+        answer: API_KEY,
+      },
+      {
+        name: 'rotates an API secret with an overlap',
+        call: (api) => api.apiKeys.rotateSecret(KEY_ID, { overlapSeconds: 86_400 }),
+        request: `POST /api/v1/api-keys/${KEY_ID}/secret`,
+        body: { overlapSeconds: 86_400 },
+        answer: { apiKey: 'lk_abc', apiSecret: 'lks_new' },
+      },
+    ];
+
+    it.each(cases)('$name', async ({ call, request, body, answer }) => {
+      const seen: { request: string; body: unknown }[] = [];
+      server.handler = (incoming, text, response) => {
+        seen.push({
+          request: `${incoming.method} ${incoming.url}`,
+          body: text ? JSON.parse(text) : undefined,
+        });
+        json(response, 200, answer);
+      };
+
+      await expect(call(client())).resolves.toEqual(answer);
+      expect(seen).toEqual([{ request, body }]);
+    });
+
+    it('refuses a rotation answer without the new token', async () => {
+      server.handler = (_request, _body, response) =>
+        json(response, 201, { ...PAT_CREATED, token: undefined });
+
+      await expect(client().personalAccessTokens.rotate(TOKEN_ID)).rejects.toBeInstanceOf(
+        ApiContractError,
+      );
+    });
+
+    it('reports leaked credentials without sending any credential of its own', async () => {
+      const seen: string[] = [];
+      server.handler = (request, body, response) => {
+        seen.push(`${request.method} ${request.url} ${request.headers.authorization} ${body}`);
+        json(response, 202, {});
+      };
+
+      await expect(client().credentials.revoke(['lkt_one', 'lk_a:lks_b'])).resolves.toBe(undefined);
+      expect(seen).toEqual([
+        'POST /api/v1/credentials/revoke undefined {"credentials":["lkt_one","lk_a:lks_b"]}',
+      ]);
+    });
   });
 });

@@ -2,6 +2,7 @@ import {
   accessTokenResponseSchema,
   apiKeyCreatedSchema,
   apiKeyListSchema,
+  apiKeySchema,
   apiKeySecretSchema,
   apiTokenCreatedSchema,
   apiTokenStateSchema,
@@ -29,11 +30,15 @@ import {
   type CreateApiKeyInput,
   type CreatePersonalAccessTokenInput,
   type CreateUserInput,
+  type CredentialState,
   type MfaLoginInput,
   type PasswordLoginInput,
   type RegisterPasskeyInput,
   type ResetPasswordInput,
   type Role,
+  type RotateApiKeySecretInput,
+  type RotatePersonalAccessTokenInput,
+  type UpdateCredentialInput,
   type UpdateMeInput,
   type UserSort,
   type UpdateUserInput,
@@ -50,6 +55,11 @@ export interface ListUsersParams {
   sort?: UserSort;
   page?: number;
   pageSize?: number;
+}
+
+/** Which credentials a list shows: `active` (the default), `inactive` or `all`. */
+export interface ListCredentialsParams {
+  state?: CredentialState;
 }
 
 export interface ListAuditEventsParams {
@@ -224,11 +234,31 @@ export function createApiClient(options: ApiClientOptions = {}) {
         }),
       removePasskey: (userId: string, passkeyId: string) =>
         http.request({ method: 'DELETE', path: `/users/${id(userId)}/passkeys/${id(passkeyId)}` }),
-      listPersonalAccessTokens: (userId: UserRef) =>
+      listPersonalAccessTokens: (userId: UserRef, params: ListCredentialsParams = {}) =>
         http.request({
           method: 'GET',
           path: `/users/${id(userId)}/personal-access-tokens`,
+          query: { ...params },
           schema: personalAccessTokenListSchema,
+        }),
+      updatePersonalAccessToken: (userId: UserRef, tokenId: string, body: UpdateCredentialInput) =>
+        http.request({
+          method: 'PATCH',
+          path: `/users/${id(userId)}/personal-access-tokens/${id(tokenId)}`,
+          body,
+          schema: personalAccessTokenSchema,
+        }),
+      /** A new token with the same name and scopes; the old one stops after `overlapSeconds`. */
+      rotatePersonalAccessToken: (
+        userId: UserRef,
+        tokenId: string,
+        body: RotatePersonalAccessTokenInput = {},
+      ) =>
+        http.request({
+          method: 'POST',
+          path: `/users/${id(userId)}/personal-access-tokens/${id(tokenId)}/rotate`,
+          body,
+          schema: personalAccessTokenCreatedSchema,
         }),
       revokePersonalAccessToken: (userId: UserRef, tokenId: string) =>
         http.request({
@@ -238,10 +268,11 @@ export function createApiClient(options: ApiClientOptions = {}) {
     },
 
     personalAccessTokens: {
-      list: () =>
+      list: (params: ListCredentialsParams = {}) =>
         http.request({
           method: 'GET',
           path: '/personal-access-tokens',
+          query: { ...params },
           schema: personalAccessTokenListSchema,
         }),
       create: (body: CreatePersonalAccessTokenInput) =>
@@ -256,6 +287,21 @@ export function createApiClient(options: ApiClientOptions = {}) {
           method: 'GET',
           path: `/personal-access-tokens/${id(tokenId)}`,
           schema: personalAccessTokenSchema,
+        }),
+      update: (tokenId: string, body: UpdateCredentialInput) =>
+        http.request({
+          method: 'PATCH',
+          path: `/personal-access-tokens/${id(tokenId)}`,
+          body,
+          schema: personalAccessTokenSchema,
+        }),
+      /** A new token with the same name and scopes; the old one stops after `overlapSeconds`. */
+      rotate: (tokenId: string, body: RotatePersonalAccessTokenInput = {}) =>
+        http.request({
+          method: 'POST',
+          path: `/personal-access-tokens/${id(tokenId)}/rotate`,
+          body,
+          schema: personalAccessTokenCreatedSchema,
         }),
       revoke: (tokenId: string) =>
         http.request({ method: 'DELETE', path: `/personal-access-tokens/${id(tokenId)}` }),
@@ -280,10 +326,11 @@ export function createApiClient(options: ApiClientOptions = {}) {
     },
 
     apiKeys: {
-      list: (userId: UserRef = 'me') =>
+      list: (userId: UserRef = 'me', params: ListCredentialsParams = {}) =>
         http.request({
           method: 'GET',
           path: `/users/${id(userId)}/api-keys`,
+          query: { ...params },
           schema: apiKeyListSchema,
         }),
       create: (userId: UserRef, body: CreateApiKeyInput) =>
@@ -293,13 +340,36 @@ export function createApiClient(options: ApiClientOptions = {}) {
           body,
           schema: apiKeyCreatedSchema,
         }),
-      rotateSecret: (keyId: string) =>
+      update: (keyId: string, body: UpdateCredentialInput) =>
+        http.request({
+          method: 'PATCH',
+          path: `/api-keys/${id(keyId)}`,
+          body,
+          schema: apiKeySchema,
+        }),
+      /** A new secret for the same key; the old one keeps working for `overlapSeconds`. */
+      rotateSecret: (keyId: string, body: RotateApiKeySecretInput = {}) =>
         http.request({
           method: 'POST',
           path: `/api-keys/${id(keyId)}/secret`,
+          body,
           schema: apiKeySecretSchema,
         }),
       revoke: (keyId: string) => http.request({ method: 'DELETE', path: `/api-keys/${id(keyId)}` }),
+    },
+
+    credentials: {
+      /**
+       * Reports leaked credentials of any kind (public, as GitHub's): every live one among them
+       * stops at once. The answer is the same whatever was sent, so it says nothing back.
+       */
+      revoke: (credentials: string[]) =>
+        http.request({
+          method: 'POST',
+          path: '/credentials/revoke',
+          body: { credentials },
+          authenticated: false,
+        }),
     },
 
     audit: {

@@ -3,6 +3,7 @@ export {
   createApiClient,
   type ApiClient,
   type ListAuditEventsParams,
+  type ListCredentialsParams,
   type ListUsersParams,
   type UserRef,
 } from './client.js';

@@ -28,6 +28,10 @@ export function createAppRouter() {
   return createBrowserRouter([
     { path: '/login', element: <LoginPage /> },
     {
+      path: '/report-leak',
+      element: page(() => import('../pages/ReportLeak'), 'ReportLeakPage'),
+    },
+    {
       element: <RequireSession />,
       children: [
         {

@@ -25,6 +25,7 @@ import {
   IconLogout,
   IconMoon,
   IconShieldLock,
+  IconShieldX,
   IconSun,
   IconTicket,
   IconUser,
@@ -52,6 +53,7 @@ const CREDENTIALS: NavItem[] = [
   { to: '/tokens', label: 'Personal access tokens', icon: <IconTicket size={18} /> },
   { to: '/api-token', label: 'Account API token', icon: <IconApi size={18} /> },
   { to: '/api-keys', label: 'My API keys', icon: <IconKey size={18} /> },
+  { to: '/report-leak', label: 'Report a leaked credential', icon: <IconShieldX size={18} /> },
 ];
 const ADMIN: NavItem[] = [
   { to: '/admin/users', label: 'Users', icon: <IconUsers size={18} /> },

@@ -1,4 +1,4 @@
-import { expiresAtFor, expiryFieldsSchema } from './expiry';
+import { expiresAtFor, expiryFieldsSchema, expiryStatus } from './expiry';
 
 describe('token expiry presets', () => {
   const now = Date.parse('2026-03-01T12:00:00.000Z');
@@ -23,5 +23,16 @@ describe('token expiry presets', () => {
     expect(missing.error?.issues[0]?.message).toBe('Pick a date');
     expect(past.error?.issues[0]?.message).toBe('Pick a date in the future');
     expect(expiryFieldsSchema.safeParse({ expiry: '30', customDate: '' }).success).toBe(true);
+  });
+
+  it('highlights an expiry under 7 days away, and tells a past one from none', () => {
+    const at = (days: number) => new Date(now + days * 86_400_000).toISOString();
+    expect(expiryStatus(null, now)).toBe('never');
+    expect(expiryStatus(at(-1), now)).toBe('expired');
+    expect(expiryStatus(at(0), now)).toBe('expired');
+    expect(expiryStatus(at(0.5), now)).toBe('soon');
+    expect(expiryStatus(at(6.9), now)).toBe('soon');
+    expect(expiryStatus(at(7), now)).toBe('later');
+    expect(expiryStatus(at(30), now)).toBe('later');
   });
 });

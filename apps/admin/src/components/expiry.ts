@@ -47,3 +47,16 @@ export function expiresAtFor(
   if (expiry === 'custom') return endOfDay(customDate).toISOString();
   return new Date(now + Number(expiry) * DAY_MS).toISOString();
 }
+
+/** An expiry closer than this is highlighted, so a token is renewed before it stops. */
+export const EXPIRY_WARNING_DAYS = 7;
+
+export type ExpiryStatus = 'never' | 'expired' | 'soon' | 'later';
+
+/** How an expiry reads at `now`: none, past, under EXPIRY_WARNING_DAYS away, or further. */
+export function expiryStatus(expiresAt: string | null, now = Date.now()): ExpiryStatus {
+  if (!expiresAt) return 'never';
+  const left = new Date(expiresAt).getTime() - now;
+  if (left <= 0) return 'expired';
+  return left < EXPIRY_WARNING_DAYS * DAY_MS ? 'soon' : 'later';
+}

@@ -1,5 +1,17 @@
-import { Alert, Button, Code, CopyButton, Flex, Paper, Stack, Text } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Card,
+  Code,
+  CopyButton,
+  Flex,
+  Group,
+  Paper,
+  Stack,
+  Text,
+} from '@mantine/core';
 import { IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
 
 export interface SecretRevealProps {
   /** What the secret is, e.g. "Personal access token". */
@@ -61,5 +73,28 @@ export function SecretReveal({ label, value, note }: SecretRevealProps) {
         </Flex>
       </Stack>
     </Paper>
+  );
+}
+
+/** A just-made secret on the page, above its list, until the person says they are done. */
+export function NewSecretCard({
+  title,
+  onDone,
+  children,
+}: {
+  title: string;
+  onDone: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Card withBorder padding="md">
+      <Group justify="space-between" mb="xs" wrap="nowrap">
+        <Text fw={600}>{title}</Text>
+        <Button size="xs" variant="subtle" onClick={onDone}>
+          Done
+        </Button>
+      </Group>
+      {children}
+    </Card>
   );
 }

@@ -1,26 +1,29 @@
-import { Card } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { ApiKeysTable } from '../../components/api-keys-table';
 import { PageHeader } from '../../components/page-header';
-import { ProblemAlert } from '../../components/problem-alert';
-import { useApi } from '../../hooks/use-auth';
+import { useCurrentUser } from '../../hooks/use-auth';
+import { ApiKeysPanel } from './api-keys-panel';
 
 export function ApiKeysPage() {
-  const api = useApi();
-  const keys = useQuery({ queryKey: ['api-keys', 'me'], queryFn: () => api.apiKeys.list('me') });
+  const user = useCurrentUser();
+  const admin = user.roles.includes('admin');
   return (
     <>
       <PageHeader
         title="My API keys"
-        description="Key and secret pairs that machines use to act for you. Only an admin can create, rotate or revoke them."
+        description={
+          admin
+            ? 'Key and secret pairs that machines use to act for you.'
+            : 'Key and secret pairs that machines use to act for you. Only an admin can create, rotate or revoke them.'
+        }
       />
-      <ProblemAlert error={keys.error} />
-      <Card withBorder padding="md">
-        <ApiKeysTable
-          keys={keys.data?.items}
-          emptyText="Ask an admin if a machine needs to call the API for you."
-        />
-      </Card>
+      <ApiKeysPanel
+        user={user}
+        manage={admin}
+        emptyText={
+          admin
+            ? 'Generate one for each machine that acts for you.'
+            : 'Ask an admin if a machine needs to call the API for you.'
+        }
+      />
     </>
   );
 }

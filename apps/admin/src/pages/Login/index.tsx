@@ -2,19 +2,16 @@ import {
   Alert,
   Anchor,
   Button,
-  Center,
   Divider,
-  Paper,
   PasswordInput,
   Stack,
   Text,
   TextInput,
-  Title,
 } from '@mantine/core';
 import { IconInfoCircle, IconKey } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Navigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useSearchParams } from 'react-router';
 import {
   mfaCodeSchema,
   passwordLoginSchema,
@@ -22,7 +19,6 @@ import {
   type MfaChallenge,
 } from '@latchkey/contracts';
 import { z } from 'zod';
-import { Logo } from '../../components/logo';
 import {
   cancelPasskeyRequest,
   PasskeyError,
@@ -30,6 +26,7 @@ import {
   supportsPasskeyAutofill,
 } from '../../components/passkey-ceremony';
 import { ProblemAlert } from '../../components/problem-alert';
+import { StandalonePage } from '../../components/standalone-page';
 import { useApi, useCoordinator, useSessionState } from '../../hooks/use-auth';
 import { useZodForm } from '../../hooks/use-zod-form';
 
@@ -242,33 +239,27 @@ export function LoginPage() {
       : null;
 
   return (
-    <Center mih="100dvh" p="md">
-      <Stack w="100%" maw={400} gap="lg">
-        <Center>
-          <Logo />
-        </Center>
-        <Paper withBorder shadow="sm" p="xl" radius="md">
-          <Stack>
-            <Title order={2} size="h3">
-              {challenge ? 'Two-factor authentication' : 'Sign in'}
-            </Title>
-            {note && !challenge && (
-              <Alert color="blue" variant="light" icon={<IconInfoCircle size={18} />} role="status">
-                {note}
-              </Alert>
-            )}
-            {challenge ? (
-              <MfaStep challenge={challenge} onDone={signIn} onCancel={() => setChallenge(null)} />
-            ) : (
-              <PasswordStep
-                onDone={(result) =>
-                  'mfa_required' in result ? setChallenge(result) : signIn(result)
-                }
-              />
-            )}
-          </Stack>
-        </Paper>
-      </Stack>
-    </Center>
+    <StandalonePage
+      title={challenge ? 'Two-factor authentication' : 'Sign in'}
+      width={400}
+      footer={
+        <Anchor component={Link} to="/report-leak" size="sm">
+          Report a leaked credential
+        </Anchor>
+      }
+    >
+      {note && !challenge && (
+        <Alert color="blue" variant="light" icon={<IconInfoCircle size={18} />} role="status">
+          {note}
+        </Alert>
+      )}
+      {challenge ? (
+        <MfaStep challenge={challenge} onDone={signIn} onCancel={() => setChallenge(null)} />
+      ) : (
+        <PasswordStep
+          onDone={(result) => ('mfa_required' in result ? setChallenge(result) : signIn(result))}
+        />
+      )}
+    </StandalonePage>
   );
 }

@@ -1,8 +1,8 @@
-import { Alert, Anchor, Center, Paper, Stack, Title } from '@mantine/core';
+import { Alert, Anchor } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { ChangePasswordForm } from '../../components/change-password-form';
-import { Logo } from '../../components/logo';
+import { StandalonePage } from '../../components/standalone-page';
 import { useApi, useCoordinator, useCurrentUser } from '../../hooks/use-auth';
 
 /**
@@ -20,30 +20,18 @@ export function PasswordChangePage() {
     coordinator.signOut('logout');
   };
   return (
-    <Center mih="100dvh" p="md">
-      <Stack w="100%" maw={440} gap="lg">
-        <Center>
-          <Logo />
-        </Center>
-        <Paper withBorder shadow="sm" p="xl" radius="md">
-          <Stack>
-            <Title order={2} size="h3">
-              Choose a new password
-            </Title>
-            <Alert color="blue" variant="light" icon={<IconInfoCircle size={18} />} role="status">
-              An admin set a temporary password for {user.login}. Choose your own to continue.
-            </Alert>
-            {/* The session stays; refreshing it drops the flag once the server has cleared it. */}
-            <ChangePasswordForm
-              currentLabel="Temporary password"
-              onChanged={() => void coordinator.refresh().catch(() => undefined)}
-            />
-            <Anchor component="button" type="button" size="sm" onClick={() => void signOut()}>
-              Sign out
-            </Anchor>
-          </Stack>
-        </Paper>
-      </Stack>
-    </Center>
+    <StandalonePage title="Choose a new password" width={440}>
+      <Alert color="blue" variant="light" icon={<IconInfoCircle size={18} />} role="status">
+        An admin set a temporary password for {user.login}. Choose your own to continue.
+      </Alert>
+      {/* The session stays; refreshing it drops the flag once the server has cleared it. */}
+      <ChangePasswordForm
+        currentLabel="Temporary password"
+        onChanged={() => void coordinator.refresh().catch(() => undefined)}
+      />
+      <Anchor component="button" type="button" size="sm" onClick={() => void signOut()}>
+        Sign out
+      </Anchor>
+    </StandalonePage>
   );
 }

@@ -5,7 +5,6 @@ import {
   Card,
   Checkbox,
   Group,
-  Modal,
   Skeleton,
   Stack,
   Tabs,
@@ -13,40 +12,21 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { IconArrowLeft, IconTicket } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { IconArrowLeft } from '@tabler/icons-react';
 import { Link, useNavigate, useParams } from 'react-router';
-import {
-  createApiKeySchema,
-  ROLES,
-  scopesForRoles,
-  updateUserSchema,
-  type ApiKey,
-  type ApiKeyCreated,
-  type ApiKeySecret,
-  type PersonalAccessToken,
-  type Role,
-  type Scope,
-  type User,
-} from '@latchkey/contracts';
-import { ApiKeysTable } from '../../components/api-keys-table';
+import { ROLES, updateUserSchema, type Role, type User } from '@latchkey/contracts';
 import { confirmDestructive } from '../../components/confirm';
-import { usePhone } from '../../components/data-table';
 import { DateText } from '../../components/date-text';
-import { EmptyState } from '../../components/empty-state';
 import { PageHeader } from '../../components/page-header';
 import { ProblemAlert } from '../../components/problem-alert';
-import { ScopePicker } from '../../components/scope-picker';
-import { SecretReveal } from '../../components/secret-reveal';
 import { SessionsTable } from '../../components/sessions-table';
-import { TableSkeleton } from '../../components/table-skeleton';
 import { useAction } from '../../hooks/use-action';
 import { useApi, useCurrentUser } from '../../hooks/use-auth';
 import { useZodForm } from '../../hooks/use-zod-form';
 import { useRevokeUserSession, useUserSessions } from '../../resources/sessions/queries';
 import { userKeys, useUser } from '../../resources/users/queries';
-import { TokensTable } from '../PersonalAccessTokens';
+import { ApiKeysPanel } from '../ApiKeys/api-keys-panel';
+import { TokensPanel } from '../PersonalAccessTokens/tokens-panel';
 import { UserPasskeysCard } from './passkeys-card';
 import { ResetPasswordAction } from './reset-password';
 
@@ -248,174 +228,10 @@ function SessionsTab({ user }: { user: User }) {
   );
 }
 
-function TokensTab({ user }: { user: User }) {
-  const api = useApi();
-  const tokens = useQuery({
-    queryKey: ['user', user.id, 'tokens'],
-    queryFn: () => api.users.listPersonalAccessTokens(user.id),
-  });
-  const revoke = useAction({
-    run: (token: PersonalAccessToken) => api.users.revokePersonalAccessToken(user.id, token.id),
-    success: (_result, token) => `Token “${token.name}” revoked`,
-    invalidates: [['user', user.id, 'tokens']],
-  });
-  return (
-    <Card withBorder padding="md">
-      <ProblemAlert error={tokens.error} />
-      {!tokens.data ? (
-        !tokens.error && <TableSkeleton />
-      ) : tokens.data.items.length === 0 ? (
-        <EmptyState icon={<IconTicket size={24} />} title="No personal access tokens">
-          {user.login} has not created any.
-        </EmptyState>
-      ) : (
-        <TokensTable
-          tokens={tokens.data.items}
-          onRevoke={(token) => revoke.mutate(token)}
-          revokingId={revoke.isPending ? revoke.variables?.id : undefined}
-        />
-      )}
-    </Card>
-  );
-}
-
-interface ApiKeyValues extends Record<string, unknown> {
-  name: string;
-  scopes: Scope[];
-}
-
-function CreateApiKeyForm({
-  user,
-  onCreated,
-}: {
-  user: User;
-  onCreated: (key: ApiKeyCreated) => void;
-}) {
-  const api = useApi();
-  const allowed = scopesForRoles(user.roles);
-  const form = useZodForm<ApiKeyValues>(createApiKeySchema, {
-    initialValues: { name: '', scopes: [] },
-  });
-  const create = useAction({
-    run: (values: ApiKeyValues) => api.apiKeys.create(user.id, values),
-    success: (key) => `API key “${key.name}” created`,
-    invalidates: [['user', user.id, 'api-keys']],
-    toastErrors: false,
-    onSuccess: onCreated,
-  });
-  return (
-    <form noValidate onSubmit={form.submitTo(create)}>
-      <Stack>
-        <ProblemAlert error={create.error} />
-        <TextInput
-          label="Name"
-          description="Which machine or service uses it, e.g. “billing worker”"
-          required
-          data-autofocus
-          {...form.getInputProps('name')}
-        />
-        <ScopePicker
-          value={form.values.scopes}
-          onChange={(scopes) => form.setFieldValue('scopes', scopes)}
-          allowed={allowed}
-          holder={user.login}
-          error={form.errors.scopes as string | undefined}
-        />
-        <Group justify="flex-end">
-          <Button type="submit" loading={create.isPending}>
-            Generate API key
-          </Button>
-        </Group>
-      </Stack>
-    </form>
-  );
-}
-
-function ApiKeysTab({ user }: { user: User }) {
-  const api = useApi();
-  const phone = usePhone();
-  const [creating, setCreating] = useState(false);
-  const [revealed, setRevealed] = useState<(ApiKeySecret & { title: string }) | null>(null);
-  const queryKey = ['user', user.id, 'api-keys'];
-  const keys = useQuery({ queryKey, queryFn: () => api.apiKeys.list(user.id) });
-  const rotate = useAction({
-    run: (key: ApiKey) => api.apiKeys.rotateSecret(key.id),
-    success: 'Secret rotated: the old secret no longer works',
-    invalidates: [queryKey],
-    onSuccess: (secret, key) => setRevealed({ ...secret, title: `New secret for “${key.name}”` }),
-  });
-  const revoke = useAction({
-    run: (key: ApiKey) => api.apiKeys.revoke(key.id),
-    success: (_result, key) => `API key “${key.name}” revoked`,
-    invalidates: [queryKey],
-    onSuccess: (_result, key) => {
-      if (revealed?.apiKey === key.apiKey) setRevealed(null);
-    },
-  });
-  return (
-    <Stack>
-      <Group justify="space-between">
-        <Text size="sm" c="dimmed" style={{ flex: '1 1 240px' }}>
-          Machines send <code>Authorization: token KEY:SECRET</code> or exchange the pair for a
-          short-lived token.
-        </Text>
-        <Button onClick={() => setCreating(true)}>Generate API key</Button>
-      </Group>
-      {revealed && (
-        <Card withBorder padding="md">
-          <Group justify="space-between" mb="xs">
-            <Text fw={600}>{revealed.title}</Text>
-            <Button size="xs" variant="subtle" onClick={() => setRevealed(null)}>
-              Done
-            </Button>
-          </Group>
-          <Stack>
-            <Text size="sm" style={{ wordBreak: 'break-all' }}>
-              API key:{' '}
-              <Text span ff="monospace">
-                {revealed.apiKey}
-              </Text>
-            </Text>
-            <SecretReveal label="API secret" value={revealed.apiSecret} />
-          </Stack>
-        </Card>
-      )}
-      <ProblemAlert error={keys.error} />
-      <Card withBorder padding="md">
-        <ApiKeysTable
-          keys={keys.data?.items}
-          onRotate={(key) => rotate.mutate(key)}
-          onRevoke={(key) => revoke.mutate(key)}
-          busyId={rotate.isPending ? rotate.variables?.id : undefined}
-          emptyText={`${user.login} has no API keys. Generate one for each machine that acts for them.`}
-        />
-      </Card>
-      <Modal
-        opened={creating}
-        onClose={() => setCreating(false)}
-        title={`New API key for ${user.login}`}
-        size="lg"
-        fullScreen={phone}
-      >
-        <CreateApiKeyForm
-          user={user}
-          onCreated={(key) => {
-            setCreating(false);
-            setRevealed({
-              apiKey: key.apiKey,
-              apiSecret: key.apiSecret,
-              title: `API key “${key.name}”`,
-            });
-          }}
-        />
-      </Modal>
-    </Stack>
-  );
-}
-
 export function UserDetailPage() {
   const { userId = '' } = useParams();
   const user = useUser(userId);
+  const me = useCurrentUser();
   return (
     <>
       <Anchor component={Link} to="/admin/users" size="sm" mb="xs" display="inline-flex">
@@ -462,10 +278,18 @@ export function UserDetailPage() {
               <SessionsTab user={user.data} />
             </Tabs.Panel>
             <Tabs.Panel value="tokens">
-              <TokensTab user={user.data} />
+              <TokensPanel
+                userId={user.data.id}
+                canCreate={user.data.id === me.id}
+                emptyText={`${user.data.login} has not created any.`}
+              />
             </Tabs.Panel>
             <Tabs.Panel value="api-keys">
-              <ApiKeysTab user={user.data} />
+              <ApiKeysPanel
+                user={user.data}
+                manage
+                emptyText={`${user.data.login} has no API keys. Generate one for each machine that acts for them.`}
+              />
             </Tabs.Panel>
           </Tabs>
         </>
