@@ -134,16 +134,25 @@ function recipeToken() {
     .sign(Buffer.from(jwtConstants.secret, 'utf8'));
 }
 
+/** autocannon's options for a round: for DURATION_S, or by count for the argon2id scenarios. */
+function roundOptions({ perConnection, ...options }, round) {
+  if (!perConnection) {
+    return { ...options, duration: DURATION_S, warmup: round === 0 ? FIRST_WARMUP_S : WARMUP_S };
+  }
+  return {
+    ...options,
+    maxConnectionRequests: perConnection,
+    duration: 120,
+    warmupRequests: round === 0 ? 1 : 0,
+  };
+}
+
 async function runMatrix(list) {
   const rounds = new Map(list.map((s) => [s.id, []]));
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const s of rotated(list, round, ROUNDS)) {
-      const { id, group: _group, name, ...options } = s;
-      const result = await measure({
-        ...options,
-        duration: DURATION_S,
-        warmup: round === 0 ? FIRST_WARMUP_S : WARMUP_S,
-      });
+      const { id, group: _group, name, ...scenario } = s;
+      const result = await measure(roundOptions(scenario, round));
       rounds.get(id).push(result);
       log(
         `  round ${round + 1}/${ROUNDS}  ${name}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms${result.errors ? `, ${result.errors} errors ${JSON.stringify(result.statuses)}` : ''}`,
@@ -527,7 +536,7 @@ function printReport(report) {
   log('');
   const m = report.machine;
   log(
-    `${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB, Node ${m.node}; ${Math.round(report.seconds)} s.`,
+    `${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB, Node ${m.node}, load average ${m.loadAverage.join(' / ')}; ${Math.round(report.seconds)} s.`,
   );
   log(`Written to ${relative(process.cwd(), RESULTS_DIR)}/latest.json and latest.md.`);
 }

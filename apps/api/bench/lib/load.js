@@ -4,13 +4,15 @@ import autocannon from 'autocannon';
 export const CONNECTIONS = 50;
 
 /**
- * Runs `options` (autocannon's) for `warmup` seconds unmeasured, then measures. `expected` lists
- * the statuses that are no error for this scenario (2xx always are).
+ * Runs `options` (autocannon's) unmeasured for `warmup` seconds or `warmupRequests` answers per
+ * connection, then measures. `expected` lists the statuses that are no error for this scenario
+ * (2xx always are).
  */
-export async function measure({ warmup = 0, expected = [], ...options }) {
+export async function measure({ warmup = 0, warmupRequests = 0, expected = [], ...options }) {
   const given = Object.entries(options).filter(([, value]) => value !== undefined);
   const base = { connections: CONNECTIONS, timeout: 10, ...Object.fromEntries(given) };
   if (warmup > 0) await autocannon({ ...base, duration: warmup });
+  if (warmupRequests > 0) await autocannon({ ...base, maxConnectionRequests: warmupRequests });
   return summarize(await autocannon(base), expected);
 }
 

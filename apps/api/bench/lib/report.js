@@ -1,6 +1,6 @@
 // What `npm run bench` makes of its measurements: medians over rounds, ratios to the references,
 // the issue's targets checked, and the same report as a terminal table, JSON and Markdown.
-import { cpus, totalmem, type as osType, release } from 'node:os';
+import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 
 export function median(values) {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
@@ -147,6 +147,8 @@ export function machine() {
     ramGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     os: `${osType()} ${release()}`,
+    // Other work on the machine while the bench ran (1, 5 and 15 minute averages at the end).
+    loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
   };
 }
 
@@ -241,7 +243,7 @@ export function markdownReport(report) {
     '# Latchkey benchmark',
     '',
     `${report.finishedAt}; \`npm run bench\` took ${Math.round(report.seconds)} s (build excluded).`,
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.os}, Node.js ${m.node}.`,
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.os}, Node.js ${m.node}; load average at the end ${m.loadAverage.join(' / ')} (1 / 5 / 15 min).`,
     `PostgreSQL: ${report.database}. ${report.settings.description}`,
     '',
     '## Targets',
