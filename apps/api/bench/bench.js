@@ -258,6 +258,15 @@ async function runScale({ server, databaseUrl, credentials }) {
     pat: { label: 'PAT, /users/me', tokens: pats, header: (t) => bearer(t) },
     opaque: { label: 'opaque, /users/me', tokens: opaques, header: (t) => ({ 'x-auth-token': t }) },
   };
+  // One unmeasured use of each token first: the first reads of freshly inserted rows set their
+  // hint bits (page writes), which only the first level would otherwise pay for.
+  for (const kind of Object.values(kinds)) {
+    await measure({
+      url: `${base()}/api/v1/users/me`,
+      amount: kind.tokens.length,
+      requests: presenting(kind.tokens, kind.header),
+    });
+  }
   const levels = [];
   for (const total of SCALE_LEVELS) {
     const started = performance.now();

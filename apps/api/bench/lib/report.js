@@ -169,9 +169,10 @@ export function textTable(rows) {
   ].join('\n');
 }
 
-export function markdownTable(rows) {
+/** Rows as a Markdown table: the first column left, the others right unless `leftAll`. */
+export function markdownTable(rows, { leftAll = false } = {}) {
   const line = (row) => `| ${row.join(' | ')} |`;
-  const align = rows[0].map((_, i) => (i === 0 ? '---' : '---:'));
+  const align = rows[0].map((_, i) => (i === 0 || leftAll ? '---' : '---:'));
   return [line(rows[0]), line(align), ...rows.slice(1).map(line)].join('\n');
 }
 
@@ -248,7 +249,7 @@ export function markdownReport(report) {
     '',
     '## Targets',
     '',
-    markdownTable(targetRows(report.targets)),
+    markdownTable(targetRows(report.targets), { leftAll: true }),
     '',
     '## Throughput and latency',
     '',

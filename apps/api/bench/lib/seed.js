@@ -44,10 +44,10 @@ const CREDENTIAL_ROWS = {
   },
 };
 
-const SEEDED_USERS = `WITH seeded_users AS (
-  SELECT array_agg(id) AS ids FROM users WHERE login LIKE 'bench-user-%')`;
-
 export const SEEDED_USER_PREFIX = 'bench-user-';
+
+const SEEDED_USERS = `WITH seeded_users AS (
+  SELECT array_agg(id) AS ids FROM users WHERE login LIKE '${SEEDED_USER_PREFIX}%')`;
 
 /**
  * `count` users named bench-user-1…N with the roles `{user}` and the given password hash (one
