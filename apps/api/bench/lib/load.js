@@ -9,11 +9,43 @@ export const CONNECTIONS = 50;
  * (2xx always are).
  */
 export async function measure({ warmup = 0, warmupRequests = 0, expected = [], ...options }) {
-  const given = Object.entries(options).filter(([, value]) => value !== undefined);
-  const base = { connections: CONNECTIONS, timeout: 10, ...Object.fromEntries(given) };
+  const base = withDefaults(options);
   if (warmup > 0) await autocannon({ ...base, duration: warmup });
   if (warmupRequests > 0) await autocannon({ ...base, maxConnectionRequests: warmupRequests });
   return summarize(await autocannon(base), expected);
+}
+
+/**
+ * Starts `options` in the background: `stop()` ends the run, `result` resolves to its summary
+ * once it has ended (stopped, or done by itself).
+ */
+export function start({ expected = [], ...options }) {
+  let instance;
+  const result = new Promise((resolve, reject) => {
+    instance = autocannon(withDefaults(options), (error, outcome) =>
+      error ? reject(error) : resolve(summarize(outcome, expected)),
+    );
+  });
+  return { stop: () => instance.stop(), result };
+}
+
+/**
+ * Runs to `options.amount` answers (every one waited for, however slow), but stops after
+ * `capSeconds`: a server that hardly answers cannot hold the bench.
+ */
+export async function measureWithin(capSeconds, options) {
+  const run = start(options);
+  const timer = setTimeout(run.stop, capSeconds * 1000);
+  try {
+    return await run.result;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function withDefaults(options) {
+  const given = Object.entries(options).filter(([, value]) => value !== undefined);
+  return { connections: CONNECTIONS, timeout: 10, ...Object.fromEntries(given) };
 }
 
 /** The figures the report keeps of one autocannon run. */
@@ -28,9 +60,11 @@ export function summarize(result, expected = []) {
   const answered = Object.values(statuses).reduce((sum, count) => sum + count, 0);
   return {
     requests: answered,
+    seconds: result.duration,
     rps: answered / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    // No answer, no latency: NaN (null in JSON), which no target takes for a good figure.
+    p50: answered > 0 ? result.latency.p50 : NaN,
+    p99: answered > 0 ? result.latency.p99 : NaN,
     // autocannon's `errors` counts network errors, timeouts included.
     errors: unexpected + result.errors + result.mismatches,
     networkErrors: result.errors,
