@@ -709,6 +709,41 @@ describe('replays', () => {
     expect(again.status).toBe(404);
   });
 
+  it('a token exchanged with the old API secret during its overlap ends with the overlap', async () => {
+    const user = await createUser(t);
+    const key = await createApiKey(t, user, ['profile:read']);
+    const rotated = await t.http.post(`/api/v1/api-keys/${key.id}/secret`, {
+      basic: ADMIN,
+      body: { overlapSeconds: 1 },
+    });
+    expect(rotated.status).toBe(200);
+    const fresh = { apiKey: key.apiKey, apiSecret: rotated.body.apiSecret as string };
+    // During the overlap the old secret still mints: a session token and an OAuth one.
+    const withOld = await exchangeApiKey(t, key);
+    const oauth = await t.http.post('/api/v1/oauth/token', {
+      ...form({
+        grant_type: 'client_credentials',
+        client_id: key.apiKey,
+        client_secret: key.apiSecret,
+      }),
+    });
+    expect(oauth.status).toBe(200);
+    const withNew = await exchangeApiKey(t, fresh);
+    for (const token of [withOld, oauth.body.access_token, withNew]) {
+      expect((await t.http.get(ME, { bearer: token })).status).toBe(200);
+    }
+    await sleep(1500);
+    // What the old secret minted stops with it; what the new one minted keeps working.
+    await expectAllRefused(() => t.http.get(ME, { bearer: withOld }));
+    await expectAllRefused(() => t.http.get(ME, { bearer: oauth.body.access_token }));
+    expect((await t.http.get(ME, { bearer: withNew })).status).toBe(200);
+    const introspected = await t.http.post('/api/v1/oauth/introspect', {
+      basic: ADMIN,
+      ...form({ token: withOld }),
+    });
+    expect(introspected.body).toEqual({ active: false });
+  });
+
   it('a refresh token after a leak report of it, or of its session’s access token', async () => {
     const user = await createUser(t);
     const first = new BrowserSession(t);
