@@ -203,6 +203,46 @@ describe('a credential in a slot meant for another kind', () => {
     });
     expect(secretAlone.body).toEqual({ active: false });
   });
+
+  it('an id of another kind is unknown at every lifecycle route', async () => {
+    const user = await createUser(t);
+    const session = new BrowserSession(t);
+    expect((await session.login(user)).status).toBe(200);
+    const c = await everything(t, user);
+    const ids = await t.sql<{ id: string; kind: string }>(
+      'SELECT id, kind FROM credentials WHERE user_id = $1',
+      [user.id],
+    );
+    const idOf = (kind: string) => ids.find((row) => row.kind === kind)?.id as string;
+    const notPats = [idOf('account_token'), idOf('opaque_token'), c.key.id];
+    const asUser = { bearer: session.accessToken };
+    for (const id of notPats) {
+      for (const [method, path] of [
+        ['PATCH', `/api/v1/personal-access-tokens/${id}`],
+        ['POST', `/api/v1/personal-access-tokens/${id}/rotate`],
+        ['DELETE', `/api/v1/personal-access-tokens/${id}`],
+        ['GET', `/api/v1/personal-access-tokens/${id}`],
+      ] as const) {
+        const body = method === 'GET' || method === 'DELETE' ? undefined : { disabled: true };
+        const res = await t.http.request(method, path, { ...asUser, body });
+        expect([method, path, res.status]).toEqual([method, path, 404]);
+      }
+    }
+    for (const id of [c.patId, idOf('account_token'), idOf('opaque_token')]) {
+      for (const [method, path] of [
+        ['PATCH', `/api/v1/api-keys/${id}`],
+        ['POST', `/api/v1/api-keys/${id}/secret`],
+        ['DELETE', `/api/v1/api-keys/${id}`],
+      ] as const) {
+        const body = method === 'DELETE' ? undefined : { disabled: true };
+        const res = await t.http.request(method, path, { basic: ADMIN, body });
+        expect([method, path, res.status]).toEqual([method, path, 404]);
+      }
+    }
+    for (const options of Object.values(usualSlots(c))) {
+      expect((await t.http.get(ME, options)).status).toBe(200);
+    }
+  });
 });
 
 describe('the verified-credential cache after a change made while requests are in flight', () => {
@@ -742,6 +782,36 @@ describe('replays', () => {
       ...form({ token: withOld }),
     });
     expect(introspected.body).toEqual({ active: false });
+  });
+
+  it('an outgoing PAT in its overlap stops at once when revoked or reported, not at the overlap’s end', async () => {
+    const user = await createUser(t);
+    for (const stop of ['revoke', 'report'] as const) {
+      const pat = await createPat(t, user, ['profile:read']);
+      const rotated = await t.http.post(`/api/v1/personal-access-tokens/${pat.id}/rotate`, {
+        basic: user.basic,
+        body: { overlapSeconds: 3600 },
+      });
+      expect(rotated.status).toBe(201);
+      const call = () => t.http.get(ME, { bearer: pat.token });
+      expect((await call()).status).toBe(200);
+      await changeUnderLoad(call, () =>
+        stop === 'revoke'
+          ? t.http.delete(`/api/v1/personal-access-tokens/${pat.id}`, { basic: user.basic })
+          : t.http.post(REVOKE, { body: { credentials: [pat.token] } }),
+      );
+      await expectAllRefused(call);
+      const [row] = await t.sql<{ revoked_reason: string; past: boolean }>(
+        'SELECT revoked_reason, revoked_at <= now() AS past FROM credentials WHERE id = $1',
+        [pat.id],
+      );
+      expect(row).toEqual({
+        revoked_reason: stop === 'revoke' ? 'revoked' : 'leaked',
+        past: true,
+      });
+      // Its successor was not reported and keeps working.
+      expect((await t.http.get(ME, { bearer: rotated.body.token })).status).toBe(200);
+    }
   });
 
   it('a refresh token after a leak report of it, or of its session’s access token', async () => {
