@@ -510,6 +510,41 @@ describe('minting beyond the holder', () => {
     expect(own.status).toBe(403);
   });
 
+  it('a narrower credential may disable a broader one, but not enable it again', async () => {
+    const admin = await createUser(t, { roles: ['admin'] });
+    const narrowAdmin = await patOf(admin, ['tokens:write']);
+    const owner = await createUser(t, { roles: ['admin'] });
+    const key = await createApiKey(t, owner, ['profile:read', 'users:write', 'tokens:write']);
+    const keyPath = `/api/v1/api-keys/${key.id}`;
+    const byNarrow = (body: object) => t.http.patch(keyPath, { bearer: narrowAdmin.token, body });
+    expect((await byNarrow({ disabled: true })).status).toBe(200);
+    const enable = await byNarrow({ disabled: false });
+    expect(enable.status).toBe(403);
+    expect((await t.http.get(ME, { authorization: tokenHeader(key) })).status).toBe(401);
+    // Renaming and limiting stay open to it; enabling is for a credential holding every scope.
+    expect((await byNarrow({ name: 'quarantined' })).status).toBe(200);
+    expect((await t.http.patch(keyPath, { basic: ADMIN, body: { disabled: false } })).status).toBe(
+      200,
+    );
+    expect((await t.http.get(ME, { authorization: tokenHeader(key) })).status).toBe(200);
+
+    // The same for a user's own tokens: a narrow PAT cannot bring back a disabled broad one.
+    const user = await createUser(t);
+    const broad = await patOf(user, ['profile:read', 'tokens:read', 'tokens:write']);
+    const narrow = await patOf(user, ['tokens:write']);
+    const patPath = `/api/v1/personal-access-tokens/${broad.id}`;
+    expect(
+      (await t.http.patch(patPath, { bearer: narrow.token, body: { disabled: true } })).status,
+    ).toBe(200);
+    const back = await t.http.patch(patPath, { bearer: narrow.token, body: { disabled: false } });
+    expect(back.status).toBe(403);
+    expect((await t.http.get(ME, { bearer: broad.token })).status).toBe(401);
+    expect(
+      (await t.http.patch(patPath, { basic: user.basic, body: { disabled: false } })).status,
+    ).toBe(200);
+    expect((await t.http.get(ME, { bearer: broad.token })).status).toBe(200);
+  });
+
   it('a user cannot PATCH, rotate, disable or revoke another user’s PAT or any API key', async () => {
     const owner = await createUser(t);
     const pat = await patOf(owner, ['profile:read']);

@@ -177,15 +177,23 @@ export class CredentialsService implements OnModuleInit {
     return live ?? null;
   }
 
-  /** Renames, disables or enables, or sets the rate limit of a live credential. */
+  /**
+   * Renames, disables or enables, or sets the rate limit of a live credential. Enabling one
+   * brings its permissions back, so it is for a credential holding all of them (as renewal is).
+   */
   async update(
     userId: string,
     kind: CredentialKind,
     id: string,
     changes: UpdateCredentialInput,
+    minter: Minter,
     acting: Acting,
   ): Promise<CredentialView> {
     const current = await this.live(userId, kind, id);
+    if (changes.disabled === false && current.disabledAt !== null) {
+      const owner = await this.owner(current.userId, kind);
+      assertWithinCeiling(minter, owner, { kept: current.scopes ?? [] });
+    }
     const updated = await this.credentials.update(current.id, {
       ...(changes.name !== undefined ? { name: changes.name } : {}),
       ...(changes.disabled !== undefined
