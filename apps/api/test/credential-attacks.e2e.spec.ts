@@ -297,6 +297,46 @@ describe('the verified-credential cache after a change made while requests are i
     expect((await call()).status).toBe(429);
   });
 
+  it('a replaced account token and a given-back opaque token are refused by the very next requests', async () => {
+    const user = await createUser(t);
+    const first = await t.http.request('PUT', '/api/v1/users/me/api-token', { basic: user.basic });
+    expect(first.status).toBe(200);
+    const accountCall = () => t.http.get(ME, { bearer: first.body.token });
+    await changeUnderLoad(accountCall, () =>
+      t.http.request('PUT', '/api/v1/users/me/api-token', { basic: user.basic }),
+    );
+    await expectAllRefused(accountCall);
+    const opaque = await createOpaqueToken(t, user);
+    const opaqueCall = () => t.http.get(ME, { headers: { 'x-auth-token': opaque } });
+    await changeUnderLoad(opaqueCall, () =>
+      t.http.delete('/api/v1/auth/token', { headers: { 'x-auth-token': opaque } }),
+    );
+    await expectAllRefused(opaqueCall);
+  });
+
+  it('tokens exchanged from a rate-limited API key spend the key’s own quota', async () => {
+    const user = await createUser(t);
+    const created = await t.http.post(`/api/v1/users/${user.id}/api-keys`, {
+      basic: ADMIN,
+      body: {
+        name: 'limited',
+        scopes: ['profile:read'],
+        rateLimit: { requests: 3, perSeconds: 3600 },
+      },
+    });
+    expect(created.status).toBe(201);
+    const key = {
+      apiKey: created.body.apiKey as string,
+      apiSecret: created.body.apiSecret as string,
+    };
+    // Exchanging is no way around the limit: each token counts against the key.
+    for (let used = 0; used < 3; used += 1) {
+      expect((await t.http.get(ME, { bearer: await exchangeApiKey(t, key) })).status).toBe(200);
+    }
+    expect((await t.http.get(ME, { bearer: await exchangeApiKey(t, key) })).status).toBe(429);
+    expect((await t.http.get(ME, { authorization: tokenHeader(key) })).status).toBe(429);
+  });
+
   it('a disabled user is refused with every credential by the very next requests', async () => {
     const user = await createUser(t);
     const c = await everything(t, user);
