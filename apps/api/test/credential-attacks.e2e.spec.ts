@@ -204,6 +204,40 @@ describe('a credential in a slot meant for another kind', () => {
     expect(secretAlone.body).toEqual({ active: false });
   });
 
+  it('a disabled, revoked, rotated or unknown credential is refused alike, to the byte', async () => {
+    const user = await createUser(t);
+    const [disabled, revoked, rotated] = [
+      await createPat(t, user, ['profile:read']),
+      await createPat(t, user, ['profile:read']),
+      await createPat(t, user, ['profile:read']),
+    ];
+    await t.http.patch(`/api/v1/personal-access-tokens/${disabled.id}`, {
+      basic: user.basic,
+      body: { disabled: true },
+    });
+    await t.http.delete(`/api/v1/personal-access-tokens/${revoked.id}`, { basic: user.basic });
+    await t.http.post(`/api/v1/personal-access-tokens/${rotated.id}/rotate`, {
+      basic: user.basic,
+      body: {},
+    });
+    const key = await createApiKey(t, user, ['profile:read']);
+    await t.http.patch(`/api/v1/api-keys/${key.id}`, { basic: ADMIN, body: { disabled: true } });
+    const refusals = [
+      await t.http.get(ME, { bearer: disabled.token }),
+      await t.http.get(ME, { bearer: revoked.token }),
+      await t.http.get(ME, { bearer: rotated.token }),
+      await t.http.get(ME, { bearer: `${disabled.token.slice(0, -4)}AAAA` }),
+      await t.http.get(ME, { authorization: tokenHeader(key) }),
+      await t.http.get(ME, { authorization: tokenHeader({ ...key, apiSecret: wrongSecret() }) }),
+    ].map((res) => ({
+      status: res.status,
+      body: res.text,
+      challenge: res.headers.get('www-authenticate'),
+    }));
+    for (const refusal of refusals) expect(refusal).toEqual(refusals[0]);
+    expect(refusals[0]?.status).toBe(401);
+  });
+
   it('an id of another kind is unknown at every lifecycle route', async () => {
     const user = await createUser(t);
     const session = new BrowserSession(t);
