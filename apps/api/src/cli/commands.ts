@@ -200,6 +200,7 @@ export const COMMANDS: Record<string, Command> = {
           credential.kind,
           id,
           { disabled: values.enable !== true },
+          OPERATOR,
           CLI_ACTING,
         );
       return { id, disabled: String(view.disabled) };

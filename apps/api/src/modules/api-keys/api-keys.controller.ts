@@ -108,7 +108,11 @@ export class ApiKeysController {
   @Patch('api-keys/:id')
   @Roles('admin')
   @RequireScopes('tokens:write')
-  @ApiOperation({ summary: 'Rename, disable or enable, or rate-limit an API key (admin)' })
+  @ApiOperation({
+    summary: 'Rename, disable or enable, or rate-limit an API key (admin)',
+    description:
+      'Enabling a disabled key needs a calling credential that holds every scope the key has (403 otherwise).',
+  })
   @ApiBody({ schema: requestSchema(updateCredentialSchema) })
   @ApiResponse({ status: 200, schema: responseSchema(apiKeySchema) })
   async update(
@@ -123,6 +127,7 @@ export class ApiKeysController {
       KIND,
       id,
       body,
+      minterOf(principal),
       actingFor(principal, request),
     );
     return toApiKey(view);

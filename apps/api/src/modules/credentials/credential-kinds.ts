@@ -28,9 +28,14 @@ export interface SecretCheck {
   lookupOf(presented: string): string | null;
   /**
    * Whether the presented string is the row's secret (constant time): null when it is not,
-   * else until when it works (epoch ms; null: as long as the row does).
+   * else until when it works (epoch ms; null: as long as the row does), and whether it is the
+   * secret before a rotation, still in its overlap.
    */
-  matches(presented: string, row: CredentialEntity, now: number): { until: number | null } | null;
+  matches(
+    presented: string,
+    row: CredentialEntity,
+    now: number,
+  ): { until: number | null; previous?: true } | null;
 }
 
 /**
@@ -137,7 +142,7 @@ export const DESCRIPTORS: Record<CredentialKind, CredentialDescriptor> = {
         const previous = timingSafeEqual(hash, row.previousSecretHash ?? NO_SECRET_HASH);
         if (current) return { until: null };
         return overlapping && previous
-          ? { until: row.previousSecretExpiresAt?.getTime() ?? null }
+          ? { until: row.previousSecretExpiresAt?.getTime() ?? null, previous: true }
           : null;
       },
     },

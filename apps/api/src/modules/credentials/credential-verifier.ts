@@ -23,6 +23,8 @@ export type ApiKeyChannel = 'header' | 'sessions' | 'oauth_token' | 'revoke';
 export interface Verified {
   row: CredentialEntity;
   principal: Principal;
+  /** The version of the secret presented: the row's, or the one before it during an overlap. */
+  secretVersion?: number;
 }
 
 /**
@@ -147,7 +149,9 @@ export class CredentialVerifier implements OnModuleInit, OnModuleDestroy {
     // An unknown key is compared too, against nothing, so timing does not tell which keys exist.
     const match = check.matches(presented, found ?? NO_ROW, this.clock.now());
     if (!found || !match) return { found, verified: null };
-    return { found, verified: await this.verified(descriptor, found, match.until) };
+    const verified = await this.verified(descriptor, found, match.until);
+    const secretVersion = found.secretVersion - (match.previous ? 1 : 0);
+    return { found, verified: verified && { ...verified, secretVersion } };
   }
 
   /** The caller of a live row, unless it is disabled, expired or its user is disabled. */

@@ -10,6 +10,7 @@ import {
 import type { Acting } from '../../common/auth/acting.js';
 import { assertWithinCeiling, type Minter } from '../../common/auth/permission-ceiling.js';
 import type { PrincipalUser } from '../../common/auth/principal.js';
+import type { RequestContext } from '../../common/auth/request-context.js';
 import { Clock } from '../../common/clock/clock.js';
 import { hashToken, isWellFormedToken } from '../../common/crypto/token-format.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
@@ -176,15 +177,23 @@ export class CredentialsService implements OnModuleInit {
     return live ?? null;
   }
 
-  /** Renames, disables or enables, or sets the rate limit of a live credential. */
+  /**
+   * Renames, disables or enables, or sets the rate limit of a live credential. Enabling one
+   * brings its permissions back, so it is for a credential holding all of them (as renewal is).
+   */
   async update(
     userId: string,
     kind: CredentialKind,
     id: string,
     changes: UpdateCredentialInput,
+    minter: Minter,
     acting: Acting,
   ): Promise<CredentialView> {
     const current = await this.live(userId, kind, id);
+    if (changes.disabled === false && current.disabledAt !== null) {
+      const owner = await this.owner(current.userId, kind);
+      assertWithinCeiling(minter, owner, { kept: current.scopes ?? [] });
+    }
     const updated = await this.credentials.update(current.id, {
       ...(changes.name !== undefined ? { name: changes.name } : {}),
       ...(changes.disabled !== undefined
@@ -324,21 +333,33 @@ export class CredentialsService implements OnModuleInit {
     acting: Acting,
   ): Promise<boolean> {
     const pair = splitKeyAndSecret(presented);
-    // A wrong API secret is a guess, counted as at the other doors (a leak report is limited
-    // per IP as a whole instead, and always answered alike).
+    const context = acting.context;
+    // A wrong API secret is a guess, counted and audited as at the other doors (a leak report is
+    // limited per IP as a whole instead, and always answered alike).
     const credential =
-      pair && acting.context && reason === 'revoked'
+      pair && context && reason === 'revoked'
         ? await this.limiter.attempt(
-            {
-              keys: apiKeyKeys(pair.key, acting.context.ip),
-              context: acting.context,
-              kind: 'api_key',
-            },
+            { keys: apiKeyKeys(pair.key, context.ip), context, kind: 'api_key' },
             () => this.findPresented(presented),
           )
         : await this.findPresented(presented);
+    if (!credential && pair && context && reason === 'revoked') {
+      await this.auditWrongSecret(presented, context);
+    }
     if (!credential) return false;
     return (await this.stop({ id: credential.id }, reason, acting)).length > 0;
+  }
+
+  /** A wrong secret for an existing API key, audited for its owner as verification audits it. */
+  private async auditWrongSecret(presented: string, context: RequestContext): Promise<void> {
+    const lookup = DESCRIPTORS.api_key.secretCheck?.lookupOf(presented);
+    const key = lookup ? await this.credentials.findLive('api_key', lookup) : null;
+    if (!key) return;
+    await this.audit.record('credential.failed', {
+      subject: await this.users.findById(key.userId),
+      context,
+      details: { kind: 'api_key', id: key.id, apiKey: key.lookup, channel: 'revoke' },
+    });
   }
 
   private async findPresented(presented: string): Promise<CredentialEntity | null> {

@@ -87,7 +87,8 @@ export class TokenExchangeService implements OnModuleInit {
       scope: scopes.join(' '),
       client_id: key.lookup,
       akid: key.id,
-      sv: key.secretVersion,
+      // The secret it was exchanged with: one before a rotation stops its tokens with it.
+      sv: verified.secretVersion ?? key.secretVersion,
     };
     const { token } = await this.jwt.sign('exchanged', {
       subject: user.id,

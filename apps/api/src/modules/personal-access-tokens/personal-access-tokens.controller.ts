@@ -45,6 +45,8 @@ import { UsersService } from '../users/users.service.js';
 const USER_ID = { name: 'id', description: 'A user id, or `me`' };
 const STATE = { name: 'state', enum: CREDENTIAL_STATES, required: false };
 const KIND = 'personal_access_token';
+const ENABLE_NEEDS_EVERY_SCOPE =
+  'Enabling a disabled token needs a calling credential that holds every scope it has (403 otherwise).';
 
 type RotateInput = z.output<typeof rotatePersonalAccessTokenSchema>;
 
@@ -121,7 +123,10 @@ export class PersonalAccessTokensController {
 
   @Patch('personal-access-tokens/:id')
   @RequireScopes('tokens:write')
-  @ApiOperation({ summary: 'Rename, disable or enable, or rate-limit one of your tokens' })
+  @ApiOperation({
+    summary: 'Rename, disable or enable, or rate-limit one of your tokens',
+    description: ENABLE_NEEDS_EVERY_SCOPE,
+  })
   @ApiBody({ schema: requestSchema(updateCredentialSchema) })
   @ApiResponse({ status: 200, schema: responseSchema(personalAccessTokenSchema) })
   update(
@@ -196,7 +201,10 @@ export class PersonalAccessTokensController {
   @Patch('users/:id/personal-access-tokens/:tid')
   @Roles('admin')
   @RequireScopes('tokens:write')
-  @ApiOperation({ summary: "Rename, disable or enable, or rate-limit a user's token (admin)" })
+  @ApiOperation({
+    summary: "Rename, disable or enable, or rate-limit a user's token (admin)",
+    description: ENABLE_NEEDS_EVERY_SCOPE,
+  })
   @ApiParam(USER_ID)
   @ApiBody({ schema: requestSchema(updateCredentialSchema) })
   @ApiResponse({ status: 200, schema: responseSchema(personalAccessTokenSchema) })
@@ -266,6 +274,7 @@ export class PersonalAccessTokensController {
       KIND,
       id,
       body,
+      minterOf(principal),
       actingFor(principal, request),
     );
     return toPersonalAccessToken(view);
