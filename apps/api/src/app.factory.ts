@@ -59,7 +59,7 @@ export async function createApp({
   app.enableCors({
     origin: [...originsOf(config.PUBLIC_URL), ...config.CORS_ORIGINS],
     credentials: true,
-    exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
+    exposedHeaders: ['WWW-Authenticate', 'Retry-After', 'RateLimit-Policy', 'RateLimit'],
   });
   await app.register(cookie);
   const securityHeaders = await computeSecurityHeaders({

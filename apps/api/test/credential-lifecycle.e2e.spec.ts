@@ -271,7 +271,9 @@ describe.each(KINDS)('$name: one lifecycle for every stored kind', (kind) => {
       const user = await createUser(t);
       const held = await kind.issue(t, user, { rateLimit: { requests: 3, perSeconds: 60 } });
       for (let used = 1; used <= 3; used += 1) {
-        const ok = await held.call(t, 'GET', ME);
+        const ok = await held.call(t, 'GET', ME, { headers: { origin: t.config.PUBLIC_URL } });
+        // A browser script may read them too.
+        expect(ok.headers.get('access-control-expose-headers')).toContain('RateLimit-Policy');
         expect(ok.status).toBe(200);
         expect(ok.headers.get('ratelimit-policy')).toBe('"credential";q=3;w=60');
         expect(ok.headers.get('ratelimit')).toMatch(
