@@ -547,20 +547,22 @@ async function poolExhausted(ctx) {
   const scenario = 'connection pool exhausted';
   log(`\n${scenario}...`);
   const { a, db, creds } = ctx;
-  const pat = creds.headers.PAT;
-  // Warm the credential: the requests below then block in the route's own query.
-  if ((await call(a, 'GET', '/api/v1/users/me', { headers: pat })).status !== 200) {
-    throw new Error('GET /users/me with the PAT failed before the pool drill');
-  }
+  // Thirty PATs never presented yet: each request below is a cache miss, so each one looks its
+  // PAT up (a cached credential and /users/me read no table, and would not hold a connection).
+  const pats = [];
+  for (let i = 0; i < 30; i += 1) pats.push(await mintPat(a, creds.user));
   const side = await db.client();
   const started = performance.now();
   let answers;
   try {
     await side.query('BEGIN');
-    // Every query on users now waits for this lock, holding its pool connection meanwhile.
-    await side.query('LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
-    const requests = Array.from({ length: 30 }, () =>
-      call(a, 'GET', '/api/v1/users/me', { headers: pat, timeoutMs: 60_000 }).catch((error) => ({
+    // Every query on credentials now waits for this lock, holding its pool connection meanwhile.
+    await side.query('LOCK TABLE credentials IN ACCESS EXCLUSIVE MODE');
+    const requests = pats.map((pat) =>
+      call(a, 'GET', '/api/v1/users/me', {
+        headers: { authorization: `Bearer ${pat}` },
+        timeoutMs: 60_000,
+      }).catch((error) => ({
         status: 0,
         error,
         ms: performance.now() - started,
@@ -596,7 +598,7 @@ async function poolExhausted(ctx) {
     `${unavailable.filter((r) => r.body?.code === 'unavailable' && r.headers['retry-after']).length}/${unavailable.length}`,
     unavailable.every((r) => r.body?.code === 'unavailable' && r.headers['retry-after']),
   );
-  const after = await call(a, 'GET', '/api/v1/users/me', { headers: pat });
+  const after = await call(a, 'GET', '/api/v1/users/me', { headers: creds.headers.PAT });
   check(scenario, 'serves again once connections return', after.status, after.status === 200);
 }
 
