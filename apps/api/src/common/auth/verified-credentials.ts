@@ -61,10 +61,6 @@ export class VerifiedCredentials {
     return this.cache.get(cacheKey(scheme, presented), verify);
   }
 
-  get size(): number {
-    return this.cache.size;
-  }
-
   private evict(id: string): void {
     if (id === '*') this.cache.clear();
     else this.cache.invalidateMany([...(this.dependents.get(id) ?? [])]);

@@ -171,10 +171,6 @@ export const DESCRIPTORS: Record<CredentialKind, CredentialDescriptor> = {
   },
 };
 
-export function descriptorOf(kind: CredentialKind): CredentialDescriptor {
-  return DESCRIPTORS[kind];
-}
-
 /** The descriptor of the JWT kind a token's typ names, if it is a stored credential. */
 export function descriptorOfJwt(jwtKind: string): CredentialDescriptor | undefined {
   return Object.values(DESCRIPTORS).find((descriptor) => descriptor.jwtKind === jwtKind);

@@ -21,7 +21,7 @@ import { Problems } from '../../common/problem/problem.exception.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { splitKeyAndSecret } from '../api-keys/api-key-credentials.js';
 import { AuditService } from '../audit/audit.service.js';
-import { JwtService } from '../signing-keys/jwt.service.js';
+import { InvalidJwt, JwtService } from '../signing-keys/jwt.service.js';
 import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { CredentialEntity, CredentialKind, StoredRevokedReason } from './credential.entity.js';
@@ -365,7 +365,13 @@ export class CredentialsService implements OnModuleInit {
   private async findPresented(presented: string): Promise<CredentialEntity | null> {
     const jwtDescriptor = descriptorOfJwt(this.jwt.peekKind(presented) ?? '');
     if (jwtDescriptor?.jwtKind) {
-      const verified = await this.jwt.verify(presented, jwtDescriptor.jwtKind).catch(() => null);
+      // Not ours or not valid: nothing to revoke. An outage is no answer, and goes up as 503.
+      const verified = await this.jwt
+        .verify(presented, jwtDescriptor.jwtKind)
+        .catch((error: unknown) => {
+          if (error instanceof InvalidJwt) return null;
+          throw error;
+        });
       if (!verified) return null;
       const row = await this.credentials.findLive(jwtDescriptor.kind, verified.jti);
       return row?.userId === verified.sub ? row : null;
