@@ -31,11 +31,13 @@ export interface SecretCheck {
    * else until when it works (epoch ms; null: as long as the row does), and whether it is the
    * secret before a rotation, still in its overlap.
    */
-  matches(
-    presented: string,
-    row: CredentialEntity,
-    now: number,
-  ): { until: number | null; previous?: true } | null;
+  matches(presented: string, row: CredentialEntity, now: number): SecretMatch | null;
+}
+
+/** Until when a matched secret works (epoch ms; null: as long as its row), and if it is the previous one. */
+export interface SecretMatch {
+  until: number | null;
+  previous?: true;
 }
 
 /**

@@ -13,8 +13,11 @@ import { AuditService } from '../audit/audit.service.js';
 import type { VerifiedJwt } from '../signing-keys/jwt.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { CredentialEntity } from './credential.entity.js';
-import { DESCRIPTORS, type CredentialDescriptor } from './credential-kinds.js';
+import { DESCRIPTORS, type CredentialDescriptor, type SecretMatch } from './credential-kinds.js';
 import { CredentialsRepository } from './credentials.repository.js';
+
+/** The kinds presented as a secret string rather than a signed JWT. */
+export type SecretKind = 'api_key' | 'opaque_token';
 
 /** Where an API key + secret was presented, as failure audit events name it. */
 export type ApiKeyChannel = 'header' | 'sessions' | 'oauth_token' | 'revoke';
@@ -72,37 +75,75 @@ export class CredentialVerifier implements OnModuleInit, OnModuleDestroy {
    * is audited for the key's owner.
    */
   async authenticate(
-    kind: 'api_key' | 'opaque_token',
+    kind: SecretKind,
     presented: string,
     context: RequestContext,
     channel: ApiKeyChannel = 'header',
   ): Promise<Verified | null> {
     const descriptor = DESCRIPTORS[kind];
     if (!descriptor.enabled(this.config)) return null;
+    return this.counted(kind, presented, context, channel, (row, match) =>
+      this.verifiedMatch(descriptor, row, match),
+    );
+  }
+
+  /** The same check without counting failures (introspection counts its own). */
+  async verify(kind: SecretKind, presented: string): Promise<Verified | null> {
+    const descriptor = DESCRIPTORS[kind];
+    if (!descriptor.enabled(this.config)) return null;
+    const { found, match } = await this.match(kind, presented);
+    return found && match ? this.verifiedMatch(descriptor, found, match) : null;
+  }
+
+  /**
+   * What `use` makes of the row a presented secret matches, behind the failure limits of its
+   * caller (429 when reached): an attempt fails when there is no match or `use` answers null. A
+   * failed attempt on an existing API key is audited for its owner, naming `channel`.
+   */
+  async counted<T>(
+    kind: SecretKind,
+    presented: string,
+    context: RequestContext,
+    channel: ApiKeyChannel,
+    use: (row: CredentialEntity, match: SecretMatch) => Promise<T | null>,
+  ): Promise<T | null> {
     const keys =
       kind === 'api_key'
         ? apiKeyKeys(presented.slice(0, presented.indexOf(':')), context.ip)
         : tokenKeys(context.ip);
     const outcome = await this.limiter.attempt(
       { keys, context, kind },
-      () => this.check(descriptor, presented),
-      ({ verified }) => verified === null,
+      async () => {
+        const { found, match } = await this.match(kind, presented);
+        return { found, result: found && match ? await use(found, match) : null };
+      },
+      ({ result }) => result === null,
     );
-    if (!outcome.verified && outcome.found && kind === 'api_key') {
+    if (outcome.result === null && outcome.found && kind === 'api_key') {
       await this.audit.record('credential.failed', {
         subject: await this.users.findById(outcome.found.userId),
         context,
         details: { kind, id: outcome.found.id, apiKey: outcome.found.lookup, channel },
       });
     }
-    return outcome.verified;
+    return outcome.result;
   }
 
-  /** The same check without counting failures (introspection counts its own). */
-  async verify(kind: 'api_key' | 'opaque_token', presented: string): Promise<Verified | null> {
-    const descriptor = DESCRIPTORS[kind];
-    if (!descriptor.enabled(this.config)) return null;
-    return (await this.check(descriptor, presented)).verified;
+  /**
+   * The live row a presented secret of `kind` finds (none for a malformed one: no query), and
+   * whether the secret is its own. An unknown key is compared too, against nothing, so timing
+   * does not tell which keys exist.
+   */
+  async match(
+    kind: SecretKind,
+    presented: string,
+  ): Promise<{ found: CredentialEntity | null; match: SecretMatch | null }> {
+    const check = DESCRIPTORS[kind].secretCheck;
+    const lookup = check?.lookupOf(presented);
+    if (!check || !lookup) return { found: null, match: null };
+    const found = await this.credentials.findLive(kind, lookup);
+    const match = check.matches(presented, found ?? NO_ROW, this.clock.now());
+    return { found, match: found ? match : null };
   }
 
   /** The usable API key (lk_…) an exchanged token names, or null. */
@@ -137,21 +178,15 @@ export class CredentialVerifier implements OnModuleInit, OnModuleDestroy {
     return (await this.verified(descriptor, row, null))?.principal ?? null;
   }
 
-  /** The row the string finds (none for a malformed one: no query) and whether it checks out. */
-  private async check(
+  /** The caller of a matched row, with the version of the secret that matched. */
+  private async verifiedMatch(
     descriptor: CredentialDescriptor,
-    presented: string,
-  ): Promise<{ found: CredentialEntity | null; verified: Verified | null }> {
-    const check = descriptor.secretCheck;
-    const lookup = check?.lookupOf(presented);
-    if (!check || !lookup) return { found: null, verified: null };
-    const found = await this.credentials.findLive(descriptor.kind, lookup);
-    // An unknown key is compared too, against nothing, so timing does not tell which keys exist.
-    const match = check.matches(presented, found ?? NO_ROW, this.clock.now());
-    if (!found || !match) return { found, verified: null };
-    const verified = await this.verified(descriptor, found, match.until);
-    const secretVersion = found.secretVersion - (match.previous ? 1 : 0);
-    return { found, verified: verified && { ...verified, secretVersion } };
+    row: CredentialEntity,
+    match: SecretMatch,
+  ): Promise<Verified | null> {
+    const verified = await this.verified(descriptor, row, match.until);
+    const secretVersion = row.secretVersion - (match.previous ? 1 : 0);
+    return verified && { ...verified, secretVersion };
   }
 
   /** The caller of a live row, unless it is disabled, expired or its user is disabled. */

@@ -10,12 +10,9 @@ import {
 import type { Acting } from '../../common/auth/acting.js';
 import { assertWithinCeiling, type Minter } from '../../common/auth/permission-ceiling.js';
 import type { PrincipalUser } from '../../common/auth/principal.js';
-import type { RequestContext } from '../../common/auth/request-context.js';
 import { Clock } from '../../common/clock/clock.js';
 import { hashToken, isWellFormedToken } from '../../common/crypto/token-format.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
-import { apiKeyKeys } from '../../common/limits/failure-keys.js';
-import { FailureLimiter } from '../../common/limits/failure-limiter.js';
 import { CREDENTIAL_TOPIC } from '../../common/events/topics.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
@@ -26,6 +23,7 @@ import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { CredentialEntity, CredentialKind, StoredRevokedReason } from './credential.entity.js';
 import { descriptorOfJwt, DESCRIPTORS } from './credential-kinds.js';
+import { CredentialVerifier } from './credential-verifier.js';
 import { CredentialsRepository } from './credentials.repository.js';
 
 const DAY_MS = 86_400_000;
@@ -68,7 +66,7 @@ export class CredentialsService implements OnModuleInit {
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(ChangeFeed) private readonly feed: ChangeFeed,
-    @Inject(FailureLimiter) private readonly limiter: FailureLimiter,
+    @Inject(CredentialVerifier) private readonly verifier: CredentialVerifier,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -332,34 +330,17 @@ export class CredentialsService implements OnModuleInit {
     reason: 'revoked' | 'leaked',
     acting: Acting,
   ): Promise<boolean> {
-    const pair = splitKeyAndSecret(presented);
     const context = acting.context;
     // A wrong API secret is a guess, counted and audited as at the other doors (a leak report is
     // limited per IP as a whole instead, and always answered alike).
     const credential =
-      pair && context && reason === 'revoked'
-        ? await this.limiter.attempt(
-            { keys: apiKeyKeys(pair.key, context.ip), context, kind: 'api_key' },
-            () => this.findPresented(presented),
+      splitKeyAndSecret(presented) && context && reason === 'revoked'
+        ? await this.verifier.counted('api_key', presented, context, 'revoke', (row) =>
+            Promise.resolve(row),
           )
         : await this.findPresented(presented);
-    if (!credential && pair && context && reason === 'revoked') {
-      await this.auditWrongSecret(presented, context);
-    }
     if (!credential) return false;
     return (await this.stop({ id: credential.id }, reason, acting)).length > 0;
-  }
-
-  /** A wrong secret for an existing API key, audited for its owner as verification audits it. */
-  private async auditWrongSecret(presented: string, context: RequestContext): Promise<void> {
-    const lookup = DESCRIPTORS.api_key.secretCheck?.lookupOf(presented);
-    const key = lookup ? await this.credentials.findLive('api_key', lookup) : null;
-    if (!key) return;
-    await this.audit.record('credential.failed', {
-      subject: await this.users.findById(key.userId),
-      context,
-      details: { kind: 'api_key', id: key.id, apiKey: key.lookup, channel: 'revoke' },
-    });
   }
 
   private async findPresented(presented: string): Promise<CredentialEntity | null> {
@@ -379,12 +360,9 @@ export class CredentialsService implements OnModuleInit {
     if (isWellFormedToken(presented, TOKEN_PREFIXES.apiSecret)) {
       return this.credentials.findLiveBySecretHash(hashToken(presented));
     }
-    for (const descriptor of [DESCRIPTORS.api_key, DESCRIPTORS.opaque_token]) {
-      const lookup = descriptor.secretCheck?.lookupOf(presented);
-      if (!lookup) continue;
-      const row = await this.credentials.findLive(descriptor.kind, lookup);
-      const matches = row && descriptor.secretCheck?.matches(presented, row, this.clock.now());
-      return matches ? row : null;
+    for (const kind of ['api_key', 'opaque_token'] as const) {
+      const { found, match } = await this.verifier.match(kind, presented);
+      if (found && match) return found;
     }
     return null;
   }

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../../common/auth/principal.js';
 import { requestContext } from '../../common/auth/request-context.js';
 import { RequestStrategy } from '../../common/auth/request-strategy.js';
-import { CredentialVerifier } from './credential-verifier.js';
+import { CredentialVerifier, type SecretKind } from './credential-verifier.js';
 
 /**
  * The presented credential of the form the authentication guard picked this strategy for
@@ -12,7 +12,7 @@ import { CredentialVerifier } from './credential-verifier.js';
  */
 async function verifyPresented(
   verifier: CredentialVerifier,
-  kind: 'api_key' | 'opaque_token',
+  kind: SecretKind,
   request: FastifyRequest,
 ): Promise<Principal | false> {
   const presented = request.credentialForm?.presented;
