@@ -175,6 +175,15 @@ interface MintOutcome {
   minted?: Caller;
 }
 
+/** What a mint answered: the credential `caller` makes of its body when the status is `ok`. */
+function outcome(
+  res: TestResponse,
+  ok: number,
+  caller: (body: Record<string, string>) => Caller,
+): MintOutcome {
+  return { res, ...(res.status === ok ? { minted: caller(res.body) } : {}) };
+}
+
 interface MintCase {
   name: string;
   /** Makes what the mint acts on (an API key id), before the database is looked at. */
@@ -218,7 +227,7 @@ const MINT_CASES: MintCase[] = [
       const res = await call('POST', '/api/v1/personal-access-tokens', {
         body: { name: 'all', scopes: SCOPES, expiresAt: null },
       });
-      return { res, ...(res.status === 201 ? { minted: bearerOf(t, res.body.token) } : {}) };
+      return outcome(res, 201, (body) => bearerOf(t, body.token));
     },
     expected: (minter) => within(SCOPES, minter.scopes, 400),
   },
@@ -228,7 +237,7 @@ const MINT_CASES: MintCase[] = [
       const res = await call('POST', '/api/v1/personal-access-tokens', {
         body: { name: 'same', scopes: minterScopes, expiresAt: null },
       });
-      return { res, ...(res.status === 201 ? { minted: bearerOf(t, res.body.token) } : {}) };
+      return outcome(res, 201, (body) => bearerOf(t, body.token));
     },
     expected: (minter) => ({ scopes: minter.scopes }),
   },
@@ -236,7 +245,7 @@ const MINT_CASES: MintCase[] = [
     name: 'PUT /users/me/api-token',
     mint: async ({ t, call }) => {
       const res = await call('PUT', '/api/v1/users/me/api-token');
-      return { res, ...(res.status === 200 ? { minted: bearerOf(t, res.body.token) } : {}) };
+      return outcome(res, 200, (body) => bearerOf(t, body.token));
     },
     expected: (minter) => interactiveOnly(minter, ALL_ADMIN),
   },
@@ -244,7 +253,7 @@ const MINT_CASES: MintCase[] = [
     name: 'PUT /users/{id}/api-token of another user',
     mint: async ({ t, call, plainUser }) => {
       const res = await call('PUT', `/api/v1/users/${plainUser.id}/api-token`);
-      return { res, ...(res.status === 200 ? { minted: bearerOf(t, res.body.token) } : {}) };
+      return outcome(res, 200, (body) => bearerOf(t, body.token));
     },
     expected: (minter) => interactiveOnly(minter, USER_SCOPES),
   },
@@ -254,12 +263,7 @@ const MINT_CASES: MintCase[] = [
       const res = await call('POST', '/api/v1/users/me/api-keys', {
         body: { name: 'all', scopes: SCOPES },
       });
-      return {
-        res,
-        ...(res.status === 201
-          ? { minted: keyCaller(t, res.body.apiKey, res.body.apiSecret) }
-          : {}),
-      };
+      return outcome(res, 201, (body) => keyCaller(t, body.apiKey, body.apiSecret));
     },
     expected: (minter) => within(SCOPES, minter.scopes, 400),
   },
@@ -269,12 +273,7 @@ const MINT_CASES: MintCase[] = [
       const res = await call('POST', `/api/v1/users/${otherAdmin.id}/api-keys`, {
         body: { name: 'same', scopes: minterScopes },
       });
-      return {
-        res,
-        ...(res.status === 201
-          ? { minted: keyCaller(t, res.body.apiKey, res.body.apiSecret) }
-          : {}),
-      };
+      return outcome(res, 201, (body) => keyCaller(t, body.apiKey, body.apiSecret));
     },
     expected: (minter) => ({ scopes: minter.scopes }),
   },
@@ -284,12 +283,7 @@ const MINT_CASES: MintCase[] = [
       const res = await call('POST', `/api/v1/users/${otherAdmin.id}/api-keys`, {
         body: { name: 'all', scopes: SCOPES },
       });
-      return {
-        res,
-        ...(res.status === 201
-          ? { minted: keyCaller(t, res.body.apiKey, res.body.apiSecret) }
-          : {}),
-      };
+      return outcome(res, 201, (body) => keyCaller(t, body.apiKey, body.apiSecret));
     },
     expected: (minter) => within(SCOPES, minter.scopes, 400),
   },
@@ -299,12 +293,7 @@ const MINT_CASES: MintCase[] = [
       const res = await call('POST', `/api/v1/users/${plainUser.id}/api-keys`, {
         body: { name: 'same', scopes: minterScopes },
       });
-      return {
-        res,
-        ...(res.status === 201
-          ? { minted: keyCaller(t, res.body.apiKey, res.body.apiSecret) }
-          : {}),
-      };
+      return outcome(res, 201, (body) => keyCaller(t, body.apiKey, body.apiSecret));
     },
     // At most the intersection of the minter's permissions and the user's roles.
     expected: (minter) => within(minter.scopes, USER_SCOPES, 400),
@@ -314,12 +303,7 @@ const MINT_CASES: MintCase[] = [
     prepare: async ({ t, otherAdmin }) => (await createApiKey(t, otherAdmin, SCOPES)).id,
     mint: async ({ t, call }, keyId) => {
       const res = await call('POST', `/api/v1/api-keys/${keyId}/secret`);
-      return {
-        res,
-        ...(res.status === 200
-          ? { minted: keyCaller(t, res.body.apiKey, res.body.apiSecret) }
-          : {}),
-      };
+      return outcome(res, 200, (body) => keyCaller(t, body.apiKey, body.apiSecret));
     },
     expected: (minter) => within(SCOPES, minter.scopes, 403),
   },
@@ -329,12 +313,7 @@ const MINT_CASES: MintCase[] = [
       (await createApiKey(t, otherAdmin, [...minterScopes])).id,
     mint: async ({ t, call }, keyId) => {
       const res = await call('POST', `/api/v1/api-keys/${keyId}/secret`);
-      return {
-        res,
-        ...(res.status === 200
-          ? { minted: keyCaller(t, res.body.apiKey, res.body.apiSecret) }
-          : {}),
-      };
+      return outcome(res, 200, (body) => keyCaller(t, body.apiKey, body.apiSecret));
     },
     expected: (minter) => ({ scopes: minter.scopes }),
   },
@@ -342,7 +321,7 @@ const MINT_CASES: MintCase[] = [
     name: 'GET /auth/token',
     mint: async ({ t, call }) => {
       const res = await call('GET', '/api/v1/auth/token');
-      return { res, ...(res.status === 200 ? { minted: bearerOf(t, res.body.access_token) } : {}) };
+      return outcome(res, 200, (body) => bearerOf(t, body.access_token));
     },
     expected: (minter) => interactiveOnly(minter, ALL_ADMIN),
   },
@@ -350,7 +329,7 @@ const MINT_CASES: MintCase[] = [
     name: 'POST /auth/token',
     mint: async ({ t, call }) => {
       const res = await call('POST', '/api/v1/auth/token');
-      return { res, ...(res.status === 200 ? { minted: bearerOf(t, res.body.access_token) } : {}) };
+      return outcome(res, 200, (body) => bearerOf(t, body.access_token));
     },
     expected: (minter) => interactiveOnly(minter, ALL_ADMIN),
   },
