@@ -11,6 +11,7 @@ import { clientErrorHandler } from './common/problem/client-errors.js';
 import { sendProblem } from './common/problem/problem-details.filter.js';
 import { originsOf } from './common/net/loopback.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
+import { refuseOtherBodyTypes } from './common/http/body-types.js';
 import { noStoreByDefault } from './common/http/no-store.js';
 import { computeSecurityHeaders, sendSecurityHeaders } from './common/http/security-headers.js';
 import { refuseRepeatedCredentialHeaders } from './common/http/single-credential-header.js';
@@ -98,6 +99,7 @@ export async function createApp({
     });
   }
   fastify.addHook('onRequest', refuseRepeatedCredentialHeaders);
+  fastify.addHook('onRequest', refuseOtherBodyTypes);
   setupOpenApi(app, config);
   await serveSpa(app);
   await app.init();

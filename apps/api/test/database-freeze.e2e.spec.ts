@@ -92,7 +92,7 @@ describe('a database that stops answering without closing the connection', () =>
     Object.assign(t, {
       app,
       config,
-      http: new HttpClient(`http://127.0.0.1:${port}`),
+      http: new HttpClient(`http://127.0.0.1:${port}`, config.PUBLIC_URL),
       databaseName: database.name,
       close: async () => {
         relay.thaw();

@@ -463,7 +463,7 @@ async function secondInstance(t: TestApp, env: Record<string, string>) {
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as { port: number };
-  return { app, http: new HttpClient(`http://127.0.0.1:${port}`) };
+  return { app, http: new HttpClient(`http://127.0.0.1:${port}`, config.PUBLIC_URL) };
 }
 
 // Registered only where a Redis answers (this machine has one at 127.0.0.1:6379): without one

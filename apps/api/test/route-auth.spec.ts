@@ -10,15 +10,18 @@ describe('route authentication declarations', () => {
 
   it('matches the reviewed list', () => {
     const lines = listRoutes(t.app).map((route) => {
-      const needs = route.public
-        ? 'public'
-        : [
-            'authenticated',
-            ...(route.roles.length ? [`roles=${route.roles.join('|')}`] : []),
-            ...(route.scopes.length ? [`scopes=${route.scopes.join(',')}`] : []),
-            ...(route.interactiveOnly ? ['interactive-only'] : []),
-            ...(route.allowedWhilePasswordChange ? ['while-password-change'] : []),
-          ].join(' ');
+      const needs = [
+        ...(route.public
+          ? ['public']
+          : [
+              'authenticated',
+              ...(route.roles.length ? [`roles=${route.roles.join('|')}`] : []),
+              ...(route.scopes.length ? [`scopes=${route.scopes.join(',')}`] : []),
+              ...(route.interactiveOnly ? ['interactive-only'] : []),
+              ...(route.allowedWhilePasswordChange ? ['while-password-change'] : []),
+            ]),
+        ...(route.ownPagesOnly ? ['own-pages-only'] : []),
+      ].join(' ');
       return `${route.method.padEnd(6)} ${route.path.padEnd(32)} ${needs}`;
     });
     expect(lines).toMatchSnapshot();

@@ -164,11 +164,12 @@ describe('SPA sessions', () => {
       await browser.login(user);
       const cookie = `${REFRESH_COOKIE}=${browser.refreshToken}`;
 
-      const none = await t.http.post('/api/v1/auth/refresh', { headers: { cookie } });
+      const none = await t.http.post('/api/v1/auth/refresh', { origin: null, headers: { cookie } });
       const foreign = await t.http.post('/api/v1/auth/refresh', {
         headers: { cookie, origin: 'https://evil.example.test' },
       });
       const badReferer = await t.http.post('/api/v1/auth/refresh', {
+        origin: null,
         headers: { cookie, referer: 'https://evil.example.test/page' },
       });
       for (const res of [none, foreign, badReferer]) {
@@ -176,6 +177,7 @@ describe('SPA sessions', () => {
         expect(res.body.code).toBe('forbidden');
       }
       const referer = await t.http.post('/api/v1/auth/refresh', {
+        origin: null,
         headers: { cookie, referer: `${t.config.PUBLIC_URL}/sessions` },
       });
       expect(referer.status).toBe(200);

@@ -201,6 +201,23 @@ describe('the API client', () => {
     expect(refreshes).toBe(0);
   });
 
+  it("names the server's own origin to the browser-session endpoints only, as a page would", async () => {
+    const seen: string[] = [];
+    server.handler = (request, _body, response) => {
+      seen.push(`${request.url} ${request.headers.origin ?? 'no Origin'}`);
+      if (request.url === '/api/v1/auth/logout') {
+        response.writeHead(204);
+        response.end();
+      } else json(response, 200, { ...USER, authMethod: 'session' });
+    };
+    const client = createApiClient({ baseUrl: `${server.baseUrl}/`, token: () => 'abc' });
+
+    await client.auth.logout();
+    await client.me.get();
+
+    expect(seen).toEqual([`/api/v1/auth/logout ${server.baseUrl}`, '/api/v1/users/me no Origin']);
+  });
+
   it('refuses a 2xx body that breaks the contract', async () => {
     server.handler = (_request, _body, response) => json(response, 200, { items: 'nope' });
     const client = createApiClient({ baseUrl: server.baseUrl });

@@ -103,6 +103,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
           body: login ? { login } : {},
           schema: passkeyAuthenticationOptionsSchema,
           authenticated: false,
+          cookie: true,
         }),
       loginPasskey: (response: AuthenticationResponse) =>
         http.request({
@@ -121,6 +122,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
           body: { mfa_token: mfaToken },
           schema: passkeyAuthenticationOptionsSchema,
           authenticated: false,
+          cookie: true,
         }),
       /** Spends the lk_refresh cookie for a new access token and a rotated cookie. */
       refresh: () =>

@@ -33,7 +33,10 @@ export interface RequestSpec<T> {
   schema?: z.ZodType<T>;
   /** false for the endpoints that take no bearer (login, refresh, logout). */
   authenticated?: boolean;
-  /** The endpoint sets or reads the refresh cookie (Path=/api/v1/auth). */
+  /**
+   * A browser-session endpoint (/auth/login*, /auth/refresh, /auth/logout): it sets or reads the
+   * session cookies and answers only pages of the server's own site (Origin, else Referer).
+   */
   cookie?: boolean;
 }
 
@@ -71,9 +74,15 @@ async function readBody(response: Response): Promise<unknown> {
 /** The transport under every endpoint: JSON in, validated JSON out, problem+json as ApiError. */
 export class HttpTransport {
   private readonly baseUrl: string;
+  /**
+   * Sent as Origin to the browser-session endpoints by a script outside a browser, which sends
+   * none of its own. In a browser, fetch leaves Origin to the browser (a forbidden header).
+   */
+  private readonly origin: string | undefined;
 
   constructor(private readonly options: ApiClientOptions = {}) {
     this.baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
+    this.origin = URL.canParse(this.baseUrl) ? new URL(this.baseUrl).origin : undefined;
   }
 
   async request<T = void>(spec: RequestSpec<T>): Promise<T> {
@@ -106,6 +115,7 @@ export class HttpTransport {
       if (authorization) headers.authorization = authorization;
     }
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
+    if (spec.cookie && this.origin) headers.origin = this.origin;
     const path = `/api/v1${spec.path}`;
     let response: Response;
     try {

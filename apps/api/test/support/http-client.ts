@@ -10,6 +10,12 @@ export interface RequestOptions extends Credentials {
   rawBody?: string;
   contentType?: string;
   headers?: Record<string, string>;
+  /**
+   * The Origin header. The cookie endpoints (/auth/login*, /auth/refresh, /auth/logout) get the
+   * client's page origin unless told otherwise, as a browser and @latchkey/api-client send it;
+   * null sends none.
+   */
+  origin?: string | null;
 }
 
 export interface TestResponse<T = any> {
@@ -23,16 +29,28 @@ export function basicHeader(login: string, password: string): string {
   return `Basic ${Buffer.from(`${login}:${password}`, 'utf8').toString('base64')}`;
 }
 
+/** The endpoints that set the session cookies, which answer only pages of the site. */
+const COOKIE_ENDPOINT = /^\/api\/v1\/auth\/(?:login|refresh|logout)(?:[/?]|$)/;
+
 /** Real HTTP calls to the app under test, as any client makes them. */
 export class HttpClient {
-  constructor(readonly baseUrl: string) {}
+  /** `pageOrigin`: the site the server takes as its own (its PUBLIC_URL). */
+  constructor(
+    readonly baseUrl: string,
+    readonly pageOrigin = baseUrl,
+  ) {}
 
   async request<T = any>(
     method: string,
     path: string,
     options: RequestOptions = {},
   ): Promise<TestResponse<T>> {
-    const headers: Record<string, string> = { ...options.headers };
+    const origin =
+      options.origin === undefined && COOKIE_ENDPOINT.test(path) ? this.pageOrigin : options.origin;
+    const headers: Record<string, string> = {
+      ...(origin ? { origin } : {}),
+      ...options.headers,
+    };
     if (options.basic) headers.authorization = basicHeader(...options.basic);
     if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
     if (options.authorization) headers.authorization = options.authorization;

@@ -44,7 +44,7 @@ export async function startTestApp(
   return {
     app,
     config,
-    http: new HttpClient(`http://127.0.0.1:${address.port}`),
+    http: new HttpClient(`http://127.0.0.1:${address.port}`, config.PUBLIC_URL),
     sql: (query, parameters) => dataSource.query(query, parameters),
     databaseName: database.name,
     close: async () => {

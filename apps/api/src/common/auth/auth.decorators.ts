@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
 import type { Role, Scope } from '@latchkey/contracts';
 
 export const IS_PUBLIC = 'latchkey:public';
@@ -29,3 +30,19 @@ export const ALLOWED_WHILE_PASSWORD_CHANGE = 'latchkey:password-change';
  */
 export const AllowedWhilePasswordChangeRequired = () =>
   SetMetadata(ALLOWED_WHILE_PASSWORD_CHANGE, true);
+
+export const OWN_PAGES_ONLY = 'latchkey:own-pages-only';
+
+/**
+ * The route sets or clears the session cookies: it answers only a page of this site, named by
+ * Origin (or Referer), so that no other site can sign a browser in or out (login CSRF).
+ */
+export const OwnPagesOnly = () =>
+  applyDecorators(
+    SetMetadata(OWN_PAGES_ONLY, true),
+    ApiHeader({
+      name: 'Origin',
+      required: true,
+      description: 'A page of this site (PUBLIC_URL or CORS_ORIGINS); without it, Referer',
+    }),
+  );

@@ -6,6 +6,7 @@ import {
   ALLOWED_WHILE_PASSWORD_CHANGE,
   INTERACTIVE_ONLY,
   IS_PUBLIC,
+  OWN_PAGES_ONLY,
   REQUIRED_ROLES,
   REQUIRED_SCOPES,
 } from './auth.decorators.js';
@@ -27,6 +28,8 @@ export interface RouteAuth {
   handler: string;
   /** Open to a sign-in that must change its password first. */
   allowedWhilePasswordChange: boolean;
+  /** Answers only pages of this site (the cookie endpoints). */
+  ownPagesOnly: boolean;
 }
 
 function joinPath(...parts: string[]): string {
@@ -78,6 +81,7 @@ export function listRoutes(app: INestApplication): RouteAuth[] {
           handler: name,
           allowedWhilePasswordChange:
             metadata<boolean>(ALLOWED_WHILE_PASSWORD_CHANGE, handler, controller) ?? false,
+          ownPagesOnly: metadata<boolean>(OWN_PAGES_ONLY, handler, controller) ?? false,
         });
       }
     }

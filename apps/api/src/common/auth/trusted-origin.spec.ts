@@ -6,9 +6,13 @@ import { TrustedOrigins } from './trusted-origin.js';
 
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as FastifyRequest;
 
-function refusal(origins: TrustedOrigins, headers: Record<string, string>): string | undefined {
+function refusal(
+  origins: TrustedOrigins,
+  headers: Record<string, string>,
+  rule: 'assertOwnPage' | 'assertNotForeign' = 'assertOwnPage',
+): string | undefined {
   try {
-    origins.assert(request(headers));
+    origins[rule](request(headers));
     return undefined;
   } catch (error) {
     if (error instanceof ProblemException && error.problem.status === 403)
@@ -76,17 +80,55 @@ describe('TrustedOrigins', () => {
 
   it('refuses a request without Origin or Referer, or with one that is not a URL, and logs nothing', () => {
     const origins = new TrustedOrigins('http://localhost:3000', []);
-    const cases: Record<string, string>[] = [
-      {},
-      { origin: 'null' },
-      { origin: 'lkt_not-a-url' },
-      { referer: '::' },
-    ];
+    const cases: Record<string, string>[] = [{}, { origin: 'lkt_not-a-url' }, { referer: '::' }];
     for (const headers of cases) {
       expect(refusal(origins, headers)).toBe(
         'This endpoint answers only pages of this site (Origin or Referer).',
       );
     }
     expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('refuses Origin: null outright, whatever Referer says', () => {
+    const origins = new TrustedOrigins('http://localhost:3000', []);
+    for (const rule of ['assertOwnPage', 'assertNotForeign'] as const) {
+      const cases: Record<string, string>[] = [
+        { origin: 'null' },
+        { origin: 'null', referer: 'http://localhost:3000/login' },
+      ];
+      for (const headers of cases) {
+        expect(refusal(origins, headers, rule)).toBe(
+          'This request comes from a page without an origin (Origin: null), which this site does not answer.',
+        );
+      }
+    }
+  });
+
+  it('refuses Sec-Fetch-Site: cross-site even beside an Origin of this site', () => {
+    const origins = new TrustedOrigins('http://localhost:3000', []);
+    const headers = { origin: 'http://localhost:3000', 'sec-fetch-site': 'cross-site' };
+    for (const rule of ['assertOwnPage', 'assertNotForeign'] as const) {
+      expect(refusal(origins, headers, rule)).toBe(
+        'This request comes from another site (Sec-Fetch-Site: cross-site).',
+      );
+    }
+  });
+
+  it('lets a request that names no page pass the foreign-page rule only', () => {
+    const origins = new TrustedOrigins('http://localhost:3000', []);
+    const cases: Record<string, string>[] = [
+      {},
+      { 'sec-fetch-site': 'same-origin' },
+      { 'sec-fetch-site': 'none' },
+    ];
+    for (const headers of cases) {
+      expect(refusal(origins, headers, 'assertNotForeign')).toBeUndefined();
+      expect(refusal(origins, headers)).toBe(
+        'This endpoint answers only pages of this site (Origin or Referer).',
+      );
+    }
+    expect(refusal(origins, { origin: 'https://evil.example' }, 'assertNotForeign')).toContain(
+      'opened at https://evil.example',
+    );
   });
 });

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { PROBLEM_CONTENT_TYPE } from '@latchkey/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { toProblem } from './problem-details.js';
-import { challengesFor } from './challenges.js';
+import { challengesFor, isPageLoad } from './challenges.js';
 
 /** Every error leaves the API as application/problem+json; 401s carry their challenges. */
 @Catch()
@@ -32,7 +32,10 @@ export function sendProblem(
       msg: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
   if (body.status === 401)
-    reply.header('WWW-Authenticate', challengesFor(config, basicChallenge !== false));
+    reply.header(
+      'WWW-Authenticate',
+      challengesFor(config, basicChallenge !== false && !isPageLoad(reply.request)),
+    );
   for (const [name, value] of Object.entries(headers)) reply.header(name, value);
   reply.header('Cache-Control', 'no-store');
   reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(body);

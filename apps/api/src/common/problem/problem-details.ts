@@ -105,7 +105,7 @@ const FRAMEWORK_MESSAGES: Record<number, string> = {
   408: 'The request took too long to arrive.',
   413: 'The request body is too large.',
   414: 'The URL is too long.',
-  415: 'This content type is not accepted: send application/json or application/x-www-form-urlencoded.',
+  415: 'This content type is not accepted: send application/json (form-encoded on the OAuth endpoints).',
   431: 'The request headers are too large.',
 };
 

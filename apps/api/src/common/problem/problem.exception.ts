@@ -51,6 +51,8 @@ export const Problems = {
     new ProblemException({ status: 400, code: 'validation_failed', detail, errors }),
   invalidRequest: (detail: string) =>
     new ProblemException({ status: 400, code: 'invalid_request', detail }),
+  unsupportedMediaType: (detail: string) =>
+    new ProblemException({ status: 415, code: 'invalid_request', detail }),
   notFound: (detail = 'There is nothing here.') =>
     new ProblemException({ status: 404, code: 'not_found', detail }),
   conflict: (detail: string) => new ProblemException({ status: 409, code: 'conflict', detail }),

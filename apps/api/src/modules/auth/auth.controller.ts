@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   REFRESH_COOKIE,
@@ -22,9 +22,8 @@ import {
   type PasswordLoginInput,
   type SignInMethod,
 } from '@latchkey/contracts';
-import { Public } from '../../common/auth/auth.decorators.js';
+import { OwnPagesOnly, Public } from '../../common/auth/auth.decorators.js';
 import { requestContext, type RequestContext } from '../../common/auth/request-context.js';
-import { TrustedOrigins } from '../../common/auth/trusted-origin.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
@@ -44,9 +43,9 @@ import { SessionIssuer } from './session-issuer.js';
 
 @ApiTags('Sessions')
 @Controller('auth')
+// Every route here sets or clears the session and device cookies.
+@OwnPagesOnly()
 export class AuthController {
-  private readonly trustedOrigins: TrustedOrigins;
-
   constructor(
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(SessionsService) private readonly sessions: SessionsService,
@@ -59,9 +58,7 @@ export class AuthController {
     @Inject(SessionIssuer) private readonly issuer: SessionIssuer,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.trustedOrigins = new TrustedOrigins(this.config.PUBLIC_URL, this.config.CORS_ORIGINS);
-  }
+  ) {}
 
   @Post('login')
   @Public()
@@ -229,13 +226,11 @@ export class AuthController {
     summary:
       'A new access token for the lk_refresh cookie, which is rotated (Origin must be this site)',
   })
-  @ApiHeader({ name: 'Origin', required: true })
   @ApiResponse({ status: 200, schema: responseSchema(accessTokenResponseSchema) })
   async refresh(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AccessTokenResponse> {
-    this.trustedOrigins.assert(request);
     const context = requestContext(request);
     const token = request.cookies[REFRESH_COOKIE];
     const result = token
@@ -268,13 +263,11 @@ export class AuthController {
   @ApiOperation({
     summary: 'End the session of the lk_refresh cookie and clear it (Origin must be this site)',
   })
-  @ApiHeader({ name: 'Origin', required: true })
   @ApiResponse({ status: 204 })
   async logout(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    this.trustedOrigins.assert(request);
     const token = request.cookies[REFRESH_COOKIE];
     const session = token ? await this.sessions.logout(token) : null;
     if (session) {

@@ -8,6 +8,7 @@ import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthSessionsController } from './auth-sessions.controller.js';
 import { AuthController } from './auth.controller.js';
+import { CrossSiteGuard } from '../../common/auth/cross-site.guard.js';
 import { AuthenticationGuard } from './authentication.guard.js';
 import { BasicAuthStrategy } from './basic.strategy.js';
 import { BearerJwtStrategy } from './bearer.strategy.js';
@@ -33,6 +34,8 @@ import { SessionTokenResolver } from './session-token.resolver.js';
     BearerJwtStrategy,
     DeviceTrust,
     LoginFailures,
+    // In this order: a forged cross-site request is refused before it is authenticated.
+    { provide: APP_GUARD, useClass: CrossSiteGuard },
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
 })
