@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { REFRESH_COOKIE, SCOPES } from '@latchkey/contracts';
 import { listRoutes, type RouteAuth } from '../src/common/auth/route-catalog.js';
+import { SecretBox } from '../src/common/crypto/secret-box.js';
 import { NAMED_QUERY_PARAMETERS } from '../src/common/logging/request-log.js';
+import { DEVICE_COOKIE } from '../src/modules/auth/device-trust.js';
+import { JwtService } from '../src/modules/signing-keys/jwt.service.js';
+import type { JwtKind } from '../src/modules/signing-keys/jwt-kinds.js';
 import { createApiKey, createOpaqueToken, createPat } from './factories/credentials.js';
 import { createUser, type TestUser } from './factories/users.js';
 import { BrowserSession } from './support/browser.js';
@@ -12,6 +16,7 @@ import {
   writeAttackTally,
 } from './support/attack-tally.js';
 import type { RequestOptions, TestResponse } from './support/http-client.js';
+import { SoftAuthenticator } from './support/soft-authenticator.js';
 import { useTestApp } from './support/test-app.js';
 
 /*
@@ -157,6 +162,29 @@ function mutate(token: string): fc.Arbitrary<string> {
     .filter(([at, char]) => token[at] !== char)
     .map(([at, char]) => `${token.slice(0, at)}${char}${token.slice(at + 1)}`);
 }
+
+const b64url = (value: string | Uint8Array) => Buffer.from(value).toString('base64url');
+
+/**
+ * JSON text holding a nasty value: as a string, as a key, or nested; JSON.stringify escapes a
+ * lone surrogate (\\ud800), which the decoder turns back into one.
+ */
+function jsonHolding(value: string, fields: Record<string, unknown> = {}): fc.Arbitrary<string> {
+  return fc.constantFrom(
+    JSON.stringify({ ...fields, challenge: value, sub: value, jti: value }),
+    JSON.stringify({ ...fields, [value]: value }),
+    JSON.stringify({ ...fields, nested: [{ value }] }),
+    JSON.stringify(value),
+  );
+}
+
+/** What a value decoded from base64url can be: JSON around a nasty string, or any bytes. */
+const decodedPayload = (fields: Record<string, unknown> = {}): fc.Arbitrary<string> =>
+  fc.oneof(
+    nastyString.chain((value) => jsonHolding(value, fields)).map(b64url),
+    nastyString.map(b64url),
+    fc.uint8Array({ maxLength: 80 }).map(b64url),
+  );
 
 function isServerError(res: TestResponse): boolean {
   return res.status >= 500;
@@ -308,6 +336,139 @@ describe('fuzzing every credential slot and every input', () => {
       { numRuns: 300 },
     );
   }, 120_000);
+
+  describe('values decoded from inside others, past the edge check of the request', () => {
+    const device = new SoftAuthenticator('http://localhost:3000', 'localhost');
+
+    /** Well-formed passkey responses (assertion, attestation) carrying this clientDataJSON. */
+    function assertionWith(clientDataJSON: string) {
+      const honest = device.assert({ challenge: b64url('challenge'), rpId: 'localhost' });
+      return { ...honest, response: { ...honest.response, clientDataJSON } };
+    }
+    function attestationWith(clientDataJSON: string) {
+      const honest = device.register({
+        challenge: b64url('challenge'),
+        rp: { id: 'localhost' },
+        user: { id: b64url('user') },
+      });
+      return { ...honest, response: { ...honest.response, clientDataJSON } };
+    }
+
+    it('accepts no passkey whose clientDataJSON (base64url JSON) holds nasty text, and never fails', async () => {
+      const { token: mfaToken } = await t.app
+        .get(JwtService)
+        .sign('mfa', { subject: user.id, expiresIn: 3600 });
+      const endpoints: ((clientDataJSON: string) => [string, string, RequestOptions])[] = [
+        (cdj) => ['POST', '/api/v1/auth/login/passkey', { body: { response: assertionWith(cdj) } }],
+        (cdj) => [
+          'POST',
+          '/api/v1/auth/login/mfa',
+          { body: { mfa_token: mfaToken, passkey: assertionWith(cdj) } },
+        ],
+        (cdj) => [
+          'POST',
+          '/api/v1/auth/passkeys',
+          {
+            bearer: adminSession.accessToken,
+            body: { name: 'fuzz', response: attestationWith(cdj) },
+          },
+        ],
+      ];
+      await fc.assert(
+        fc.asyncProperty(
+          decodedPayload({ type: 'webauthn.get', origin: t.config.PUBLIC_URL }),
+          fc.nat({ max: endpoints.length - 1 }),
+          async (clientDataJSON, index) => {
+            const endpoint = endpoints[index] ?? endpoints[0]!;
+            await refused(...endpoint(clientDataJSON));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    }, 120_000);
+
+    it('accepts no JWT whose header or claims decode to nasty text, signed or not, and never fails', async () => {
+      const jwt = t.app.get(JwtService);
+      const kinds: JwtKind[] = [
+        'access',
+        'mfa',
+        'personalAccessToken',
+        'accountToken',
+        'exchanged',
+      ];
+      const unsigned = fc
+        .tuple(
+          decodedPayload({ alg: 'RS256', typ: 'at+jwt' }),
+          decodedPayload(),
+          fc.uint8Array({ maxLength: 64 }),
+        )
+        .map(([header, payload, signature]) => `${header}.${payload}.${b64url(signature)}`);
+      // Signed by the server's own key: the claims pass the signature and reach the lookups.
+      const signed = fc
+        .tuple(fc.constantFrom(...kinds), nastyString, nastyString, nastyString)
+        .map(([kind, subject, jti, claim]) => ({ kind, subject, jti, claim }));
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(unsigned, signed), fc.boolean(), async (token, asMfa) => {
+          const presented =
+            typeof token === 'string'
+              ? token
+              : (
+                  await jwt.sign(token.kind, {
+                    subject: token.subject,
+                    jti: token.jti,
+                    expiresIn: 3600,
+                    claims: { sid: token.claim, scope: token.claim, [token.claim]: token.claim },
+                  })
+                ).token;
+          await refused(
+            ...((asMfa
+              ? [
+                  'POST',
+                  '/api/v1/auth/login/mfa',
+                  { body: { mfa_token: presented, code: '000000' } },
+                ]
+              : ['GET', '/api/v1/users/me', { bearer: presented }]) as [
+              string,
+              string,
+              RequestOptions,
+            ]),
+          );
+        }),
+        { numRuns: 300 },
+      );
+    }, 120_000);
+
+    it('never fails on a device cookie whose payload decodes to nasty text, MAC-signed or not', async () => {
+      const box = t.app.get(SecretBox);
+      // Its own user: these wrong passwords must not lock out the users of the other properties.
+      const target = await createUser(t);
+      await fc.assert(
+        fc.asyncProperty(
+          decodedPayload({ l: target.login, e: 4_102_444_800 }),
+          fc.boolean(),
+          nastyString,
+          async (payload, signedByServer, loose) => {
+            const cookie = signedByServer
+              ? `${payload}.${box.mac(payload, 'device-cookie')}`
+              : encodeLoosely(loose);
+            const res = await t.http.post('/api/v1/auth/login', {
+              headers: { cookie: `${DEVICE_COOKIE}=${cookie}` },
+              body: { login: target.login, password: 'not the password' },
+            });
+            tallyForgery(tally, res.status);
+            // 401 (wrong password), 429 once the login's failures are counted, 431 when too big.
+            const refusedWith4xx = res.status >= 400 && res.status < 500;
+            expect({ cookie: cookie.slice(0, 200), status: res.status, refusedWith4xx }).toEqual({
+              cookie: cookie.slice(0, 200),
+              status: res.status,
+              refusedWith4xx: true,
+            });
+          },
+        ),
+        { numRuns: 200 },
+      );
+    }, 120_000);
+  });
 
   function resolve(schema: JsonSchema | undefined): JsonSchema | undefined {
     if (!schema?.$ref) return schema;

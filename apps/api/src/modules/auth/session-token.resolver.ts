@@ -5,6 +5,7 @@ import { SessionsService } from '../sessions/sessions.service.js';
 import type { VerifiedJwt } from '../signing-keys/jwt.service.js';
 import { UsersService } from '../users/users.service.js';
 import { JwtResolvers } from '../../common/auth/jwt-resolvers.js';
+import { isUuid } from '../../common/validation/uuid-param.pipe.js';
 
 /**
  * Accepts session access tokens (typ at+jwt) while their session is live: revoking a session
@@ -25,7 +26,7 @@ export class SessionTokenResolver implements OnModuleInit {
 
   private async resolve(jwt: VerifiedJwt): Promise<Principal | null> {
     const sid = jwt.claims.sid;
-    if (!this.config.AUTH_BEARER_ENABLED || typeof sid !== 'string') return null;
+    if (!this.config.AUTH_BEARER_ENABLED || typeof sid !== 'string' || !isUuid(sid)) return null;
     if (!(await this.sessions.isActive(sid, jwt.sub))) return null;
     const user = await this.users.findActive(jwt.sub);
     return user

@@ -16,6 +16,7 @@ import type {
 } from '@latchkey/contracts';
 import type { RequestContext } from '../../common/auth/request-context.js';
 import { Problems } from '../../common/problem/problem.exception.js';
+import { isStorableText } from '../../common/validation/storable-text.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AuditService, type AuditParty } from '../audit/audit.service.js';
 import type { UserEntity } from '../users/user.entity.js';
@@ -38,12 +39,18 @@ export type AssertionOutcome =
 /** The user handle given to authenticators: the user's id, which carries nothing personal. */
 const userHandleOf = (userId: string) => isoUint8Array.fromUTF8String(userId);
 
-/** The challenge a response claims to answer, read from its clientDataJSON; null if unreadable. */
+/**
+ * The challenge a response claims to answer, read from its clientDataJSON; null if unreadable.
+ * It is decoded past the edge's check of the body, so it is checked for storable text here.
+ */
 function challengeOf(clientDataJSON: string): string | null {
   try {
     const clientData = JSON.parse(isoBase64URL.toUTF8String(clientDataJSON)) as unknown;
     const challenge = (clientData as { challenge?: unknown } | null)?.challenge;
-    return typeof challenge === 'string' && challenge.length > 0 && challenge.length <= 512
+    return typeof challenge === 'string' &&
+      challenge.length > 0 &&
+      challenge.length <= 512 &&
+      isStorableText(challenge)
       ? challenge
       : null;
   } catch {

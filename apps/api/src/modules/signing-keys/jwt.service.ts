@@ -4,6 +4,8 @@ import { SignJWT, type JWTPayload, type JWTHeaderParameters } from 'jose';
 import type { Algorithm, Jwt, JwtPayload, VerifyErrors } from 'jsonwebtoken';
 import { Strategy as JwtStrategy } from 'passport-jwt';
 import { CLOCK_TOLERANCE_SECONDS, Clock } from '../../common/clock/clock.js';
+import { findUnstorable } from '../../common/validation/storable-text.js';
+import { isUuid } from '../../common/validation/uuid-param.pipe.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { JWT_KINDS, type JwtKind } from './jwt-kinds.js';
 import { SigningKeysService } from './signing-keys.service.js';
@@ -167,8 +169,13 @@ export class JwtService {
     )
       throw new InvalidJwt('The token lacks a required claim');
     const { sub, jti, iat, exp, nbf } = payload;
-    if (typeof sub !== 'string' || typeof jti !== 'string')
+    // Claims are decoded past the edge's check of the request, so they are checked here before
+    // any lookup: every token Latchkey issues names a user id and its own id (UUIDs), and no
+    // claim the database could not store or compare (NUL, a lone surrogate) is taken.
+    if (typeof sub !== 'string' || typeof jti !== 'string' || !isUuid(sub) || !isUuid(jti))
       throw new InvalidJwt('Malformed claims');
+    if (findUnstorable(payload, 'claims') ?? findUnstorable(header, 'header'))
+      throw new InvalidJwt('Claims that are not valid Unicode');
     if (typeof iat !== 'number' || typeof exp !== 'number') throw new InvalidJwt('Malformed times');
     const now = this.clock.nowSeconds();
     if (exp <= now - CLOCK_TOLERANCE_SECONDS) throw new InvalidJwt('The token has expired');
