@@ -233,7 +233,7 @@ describe('failure limits (in memory)', () => {
   });
 
   describe('API secrets', () => {
-    it('locks a key for the address that guesses its secret (token scheme), not for its owner', async () => {
+    it('refuses further wrong secrets from the address that guesses (token scheme), never the right one', async () => {
       const user = await createUser(t);
       const key = await createApiKey(t, user);
       const attacker = newIp();
@@ -246,10 +246,16 @@ describe('failure limits (in memory)', () => {
       }
       expectRateLimited(
         await t.http.get('/api/v1/users/me', {
-          authorization: tokenHeader(key),
+          authorization: tokenHeader({ ...key, apiSecret: formatToken('lks_', randomBytes(32)) }),
           headers: from(attacker),
         }),
       );
+      // The right secret verifies, from that address too: a failure limit never refuses it.
+      const sameAddress = await t.http.get('/api/v1/users/me', {
+        authorization: tokenHeader(key),
+        headers: from(attacker),
+      });
+      expect(sameAddress.status).toBe(200);
       const owner = await t.http.get('/api/v1/users/me', {
         authorization: tokenHeader(key),
         headers: from(newIp()),
@@ -281,10 +287,15 @@ describe('failure limits (in memory)', () => {
       }
       expectRateLimited(
         await t.http.get('/api/v1/users/me', {
-          basic: [key.apiKey, key.apiSecret],
+          basic: [key.apiKey, 'lks_wrong3'],
           headers: from(attacker),
         }),
       );
+      const right = await t.http.get('/api/v1/users/me', {
+        basic: [key.apiKey, key.apiSecret],
+        headers: from(attacker),
+      });
+      expect(right.status).toBe(200);
     });
 
     it('limits POST /sessions and POST /oauth/token', async () => {
@@ -311,8 +322,10 @@ describe('failure limits (in memory)', () => {
           expect(res.status).toBe(400);
           expect(res.body.code).toBe('invalid_grant');
         }
-        expectRateLimited(await call(key.apiSecret, attacker));
-        expect((await call(key.apiSecret, newIp())).status).toBe(200);
+        expectRateLimited(
+          await call(formatToken(TOKEN_PREFIXES.apiSecret, randomBytes(32)), attacker),
+        );
+        expect((await call(key.apiSecret, attacker)).status).toBe(200);
       }
       const channels = (await auditRows(t, 'credential.failed', 'subject_id = $2', [user.id])).map(
         (row) => row.details.channel,
@@ -346,7 +359,7 @@ describe('failure limits (in memory)', () => {
   });
 
   describe('tokens without a public identifier', () => {
-    it('limits opaque token guesses per address, in every slot', async () => {
+    it('refuses further opaque token guesses from an address, in every slot, never a real token', async () => {
       const user = await createUser(t);
       const token = await createOpaqueToken(t, user);
       const attacker = newIp();
@@ -366,12 +379,10 @@ describe('failure limits (in memory)', () => {
         expect(res.status).toBe(401);
       }
       expectRateLimited(
-        await t.http.get('/api/v1/users/me', {
-          headers: from(attacker, { 'x-auth-token': token }),
-        }),
+        await t.http.get('/api/v1/users/me', { bearer: guess(), headers: from(attacker) }),
       );
       const owner = await t.http.get('/api/v1/users/me', {
-        headers: from(newIp(), { 'x-auth-token': token }),
+        headers: from(attacker, { 'x-auth-token': token }),
       });
       expect(owner.status).toBe(200);
       const tripped = await auditRows(t, 'rate_limit.exceeded', 'ip = $2', [attacker]);
@@ -380,7 +391,7 @@ describe('failure limits (in memory)', () => {
       ]);
     });
 
-    it('limits refresh token guesses per address', async () => {
+    it('refuses further refresh token guesses from an address, never the real one', async () => {
       const user = await createUser(t);
       const browser = new BrowserSession(t);
       await browser.login(user);
@@ -393,9 +404,10 @@ describe('failure limits (in memory)', () => {
         const res = await refresh(formatToken(TOKEN_PREFIXES.refresh, randomBytes(32)), attacker);
         expect(res.status).toBe(401);
       }
-      expectRateLimited(await refresh(browser.refreshToken, attacker));
-      // Not spent by the refused attempt: the owner refreshes with it.
-      expect((await refresh(browser.refreshToken, newIp())).status).toBe(200);
+      expectRateLimited(
+        await refresh(formatToken(TOKEN_PREFIXES.refresh, randomBytes(32)), attacker),
+      );
+      expect((await refresh(browser.refreshToken, attacker)).status).toBe(200);
     });
   });
 
@@ -421,8 +433,11 @@ describe('failure limits (in memory)', () => {
         expect(res.status).toBe(200);
         expect(res.body).toEqual({ active: false });
       }
-      // Per caller: another address does not help it.
-      expectRateLimited(await introspect(token, newIp()));
+      // Per caller: another address does not help it, and a live token is still answered.
+      expectRateLimited(
+        await introspect(formatToken(TOKEN_PREFIXES.opaque, randomBytes(32)), newIp()),
+      );
+      expect((await introspect(token, newIp())).body.active).toBe(true);
       const admin = await t.http.post('/api/v1/oauth/introspect', {
         basic: ADMIN,
         ...form({ token }),
@@ -430,6 +445,91 @@ describe('failure limits (in memory)', () => {
       });
       expect(admin.body.active).toBe(true);
     });
+  });
+});
+
+describe('failure limits never lock out the owner (default limits)', () => {
+  const t = useTestApp({ TRUST_PROXY: 'true' });
+
+  it('refuses only the failures after 100+ made-up tokens from one address, never a credential that verifies', async () => {
+    const user = await createUser(t);
+    const browser = new BrowserSession(t);
+    await browser.login(user);
+    const key = await createApiKey(t, user);
+    const pat = await createPat(t, user, ['profile:read']);
+    const nat = newIp();
+    const madeUp = () => formatToken(TOKEN_PREFIXES.opaque, randomBytes(32));
+    const statuses: number[] = [];
+    for (let i = 0; i < 101; i += 1) {
+      const res = await t.http.get('/api/v1/users/me', {
+        headers: from(nat, { 'x-auth-token': madeUp() }),
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 100)).toEqual(Array(100).fill(401));
+    expectRateLimited(
+      await t.http.get('/api/v1/users/me', { headers: from(nat, { 'x-auth-token': madeUp() }) }),
+    );
+
+    const refreshed = await t.http.post('/api/v1/auth/refresh', {
+      headers: from(nat, {
+        origin: browser.origin,
+        cookie: `${REFRESH_COOKIE}=${browser.refreshToken}`,
+      }),
+    });
+    expect(refreshed.status).toBe(200);
+    const minted = await t.http.post('/api/v1/auth/token', {
+      basic: user.basic,
+      headers: from(nat),
+    });
+    expect(minted.status).toBe(200);
+    const opaque = await t.http.get('/api/v1/users/me', {
+      headers: from(nat, { 'x-auth-token': minted.body.access_token }),
+    });
+    expect(opaque.status).toBe(200);
+    expect(opaque.body.authMethod).toBe('opaque');
+    const exchanged = await t.http.post('/api/v1/sessions', {
+      body: { type: 'api-key', key: key.apiKey, secret: key.apiSecret },
+      headers: from(nat),
+    });
+    expect(exchanged.status).toBe(200);
+    const pair = await t.http.get('/api/v1/users/me', {
+      authorization: tokenHeader(key),
+      headers: from(nat),
+    });
+    expect(pair.status).toBe(200);
+    expect(pair.body.authMethod).toBe('api_key');
+    const byPat = await t.http.get('/api/v1/users/me', { bearer: pat.token, headers: from(nat) });
+    expect(byPat.status).toBe(200);
+
+    // The failures go on being refused, and counted: a wrong refresh token and a wrong API secret
+    // from that address answer 429, not 401.
+    expectRateLimited(
+      await t.http.post('/api/v1/auth/refresh', {
+        headers: from(nat, {
+          origin: browser.origin,
+          cookie: `${REFRESH_COOKIE}=${formatToken(TOKEN_PREFIXES.refresh, randomBytes(32))}`,
+        }),
+      }),
+    );
+    expectRateLimited(
+      await t.http.get('/api/v1/users/me', {
+        authorization: tokenHeader({
+          ...key,
+          apiSecret: formatToken(TOKEN_PREFIXES.apiSecret, randomBytes(32)),
+        }),
+        headers: from(nat),
+      }),
+    );
+    const tripped = await auditRows(t, 'rate_limit.exceeded', 'ip = $2', [nat]);
+    expect(tripped.map((row) => row.details)).toEqual([
+      { kind: 'opaque_token', counters: ['credential-ip'], retryAfter: 900 },
+    ]);
+    const [sessions] = await t.sql<{ count: number }>(
+      'SELECT count(*)::int AS count FROM sessions WHERE user_id = $1 AND revoked_at IS NULL',
+      [user.id],
+    );
+    expect(sessions?.count).toBe(1);
   });
 });
 
@@ -510,7 +610,11 @@ if (redisReachable) {
         });
         expect(res.status).toBe(400);
       }
-      expectRateLimited(await t.http.get('/api/v1/users/me', { authorization: tokenHeader(key) }));
+      expectRateLimited(
+        await t.http.get('/api/v1/users/me', {
+          authorization: tokenHeader({ ...key, apiSecret: 'lks_wrong3' }),
+        }),
+      );
 
       // The counters live in Redis under the prefix, keyed by hashes: no login, key or IP in clear.
       const keys = await redis.keys(`${prefix}*`);
