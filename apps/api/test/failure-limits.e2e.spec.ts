@@ -232,6 +232,77 @@ describe('failure limits (in memory)', () => {
     });
   });
 
+  describe('current password at POST /users/me/password', () => {
+    it('refuses guesses through one session past the limit, then even the right one, as the TOTP checks do', async () => {
+      const user = await createUser(t);
+      const browser = new BrowserSession(t);
+      await browser.login(user);
+      const ip = newIp();
+      const change = (currentPassword: string) =>
+        t.http.post('/api/v1/users/me/password', {
+          bearer: browser.accessToken,
+          body: { currentPassword, newPassword: 'a brand new pass phrase 7' },
+          headers: from(ip),
+        });
+      const hashBefore = await t.sql<{ password_hash: string }>(
+        'SELECT password_hash FROM users WHERE id = $1',
+        [user.id],
+      );
+      for (let i = 0; i < 3; i += 1) {
+        const res = await change(`guess number ${i}`);
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([expect.objectContaining({ field: 'currentPassword' })]);
+      }
+      expectRateLimited(await change('guess number 3'));
+      // A guessable secret: past the limit nothing is checked, the right one included.
+      expectRateLimited(await change(user.password));
+      expect(await t.sql('SELECT password_hash FROM users WHERE id = $1', [user.id])).toEqual(
+        hashBefore,
+      );
+      // Counted per user: another address of the same session's user is refused too.
+      const elsewhere = await t.http.post('/api/v1/users/me/password', {
+        bearer: browser.accessToken,
+        body: { currentPassword: user.password, newPassword: 'a brand new pass phrase 7' },
+        headers: from(newIp()),
+      });
+      expectRateLimited(elsewhere);
+      const tripped = await auditRows(t, 'rate_limit.exceeded', 'subject_id = $2', [user.id]);
+      expect(tripped.map((row) => row.details)).toEqual([
+        { kind: 'current_password', counters: ['second-factor'], retryAfter: 900 },
+      ]);
+    });
+
+    it('refunds the right password: it does not count', async () => {
+      const user = await createUser(t);
+      const browser = new BrowserSession(t);
+      await browser.login(user);
+      const ip = newIp();
+      for (let i = 0; i < 2; i += 1) {
+        const res = await t.http.post('/api/v1/users/me/password', {
+          bearer: browser.accessToken,
+          body: { currentPassword: `guess ${i}`, newPassword: 'a brand new pass phrase 8' },
+          headers: from(ip),
+        });
+        expect(res.status).toBe(400);
+      }
+      const right = await t.http.post('/api/v1/users/me/password', {
+        bearer: browser.accessToken,
+        body: { currentPassword: user.password, newPassword: 'a brand new pass phrase 8' },
+        headers: from(ip),
+      });
+      expect(right.status).toBe(204);
+      const again = await t.http.post('/api/v1/users/me/password', {
+        bearer: browser.accessToken,
+        body: {
+          currentPassword: 'a brand new pass phrase 8',
+          newPassword: 'another new pass phrase 9',
+        },
+        headers: from(ip),
+      });
+      expect(again.status).toBe(204);
+    });
+  });
+
   describe('API secrets', () => {
     it('refuses further wrong secrets from the address that guesses (token scheme), never the right one', async () => {
       const user = await createUser(t);
