@@ -3,12 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { REFRESH_COOKIE, TOKEN_PREFIXES } from '@latchkey/contracts';
 import { createApp } from '../src/app.factory.js';
 import { formatToken } from '../src/common/crypto/token-format.js';
+import { untrustedLoginKeys } from '../src/common/limits/failure-keys.js';
 import { parseConfig } from '../src/config/config.js';
 import { findFreePort } from '../src/database/embedded-postgres.js';
+import { UsersService } from '../src/modules/users/users.service.js';
 import {
   createApiKey,
   createOpaqueToken,
@@ -181,6 +184,62 @@ describe('failure limits (in memory)', () => {
       );
       expect(statuses.filter((status) => status === 401)).toHaveLength(3);
       expect(statuses.filter((status) => status === 429)).toHaveLength(5);
+    });
+  });
+
+  describe('logins normalised once (RFC 8265 UsernameCaseMapped)', () => {
+    const fullWidth = (login: string) =>
+      [...login].map((char) => String.fromCodePoint(char.codePointAt(0)! + 0xfee0)).join('');
+    // After the login's counter is full, the right password under each spelling.
+    it.each([
+      ['upper case', (login: string) => login.toUpperCase(), 429],
+      ['the Kelvin sign for K', (login: string) => login.replace('k', '\u212a'), 429],
+      ['full-width letters (width mapping)', fullWidth, 429],
+      [
+        'dotted capital I (lower-cases to i + U+0307, another login)',
+        (login: string) => login.replace('i', '\u0130'),
+        401,
+      ],
+    ])(
+      '%s: the same user has the same counter, another login finds no user',
+      async (_case, spell, status) => {
+        const name = `kim${randomBytes(3).toString('hex')}`;
+        const user = await createUser(t, { login: name });
+        const attacker = newIp();
+        for (let i = 0; i < 3; i += 1) {
+          const res = await login(t, { login: name, password: `guess ${i}` }, from(attacker));
+          expect(res.status).toBe(401);
+        }
+        const res = await login(t, { login: spell(name), password: user.password }, from(newIp()));
+        expect(res.status).toBe(status);
+      },
+    );
+    it('gives any two spellings that find the same user one counter key (property)', async () => {
+      const user = await createUser(t, { login: `Kim-${randomBytes(1).toString('hex')}` });
+      const users = t.app.get(UsersService);
+      const counterOf = (login: string) => untrustedLoginKeys(login, '10.0.0.1')[0]?.id;
+      // Mostly case changes (which find the user), now and then a look-alike that may or may not.
+      const spellings = (char: string) =>
+        fc.oneof(
+          { arbitrary: fc.constantFrom(char.toUpperCase(), char.toLowerCase()), weight: 4 },
+          {
+            arbitrary: fc.constantFrom(
+              String.fromCodePoint(char.codePointAt(0)! + 0xfee0),
+              char.toLowerCase() === 'k' ? '\u212a' : `${char}\u0301`,
+              char.toLowerCase() === 'i' ? '\u0130' : `${char}\u0307`,
+            ),
+            weight: 1,
+          },
+        );
+      const spelling = fc.tuple(...[...user.login].map(spellings)).map((chars) => chars.join(''));
+      await fc.assert(
+        fc.asyncProperty(spelling, spelling, async (a, b) => {
+          const [foundA, foundB] = [await users.findByLogin(a), await users.findByLogin(b)];
+          if (foundA && foundB) expect(counterOf(a)).toBe(counterOf(b));
+          if (foundA) expect(foundA.id).toBe(user.id);
+        }),
+        { numRuns: 200 },
+      );
     });
   });
 
