@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { Secret, TOTP } from 'otpauth';
 import { Redis } from 'ioredis';
 import { REFRESH_COOKIE, TOKEN_PREFIXES } from '@latchkey/contracts';
 import { createApp } from '../src/app.factory.js';
@@ -288,6 +289,53 @@ describe('failure limits (in memory)', () => {
         [user.id],
       );
       expect(state?.totp_enabled_at).toBeNull();
+    });
+  });
+
+  describe('the second-factor step and the device cookie', () => {
+    it('wrong codes from someone who knows the password never lock the owner out on a trusted device', async () => {
+      const user = await createUser(t);
+      const setup = await t.http.post('/api/v1/auth/mfa/totp/setup', { basic: user.basic });
+      const totp = new TOTP({
+        secret: Secret.fromBase32(setup.body.secret),
+        digits: 6,
+        period: 30,
+      });
+      const enabled = await t.http.post('/api/v1/auth/mfa/totp/enable', {
+        basic: user.basic,
+        body: { code: totp.generate() },
+      });
+      const [ownerCode, secondCode, attackerCode] = enabled.body.recoveryCodes as string[];
+      const signIn = async (ip: string, code: string | undefined, cookie?: string) => {
+        const headers = from(ip, cookie ? { cookie } : {});
+        const first = await login(t, user, headers);
+        expect(first.body.mfa_required).toBe(true);
+        return t.http.post('/api/v1/auth/login/mfa', {
+          body: { mfa_token: first.body.mfa_token, code },
+          headers,
+        });
+      };
+      const home = newIp();
+      const owner = await signIn(home, ownerCode);
+      expect(owner.status).toBe(200);
+      const cookie = `lk_device=${deviceCookieOf(owner)?.value}`;
+
+      const attacker = newIp();
+      for (let i = 0; i < 3; i += 1) {
+        expect((await signIn(attacker, `00000${i}`)).status).toBe(401);
+      }
+      expectRateLimited(await signIn(attacker, attackerCode));
+      // Untrusted clients are refused even with a right code: the user's counter is full.
+      expectRateLimited(await signIn(newIp(), attackerCode));
+
+      const trusted = await signIn(home, secondCode, cookie);
+      expect(trusted.status).toBe(200);
+      expect(trusted.body.access_token).toEqual(expect.any(String));
+      const [used] = await t.sql<{ count: number }>(
+        'SELECT count(*)::int AS count FROM mfa_recovery_codes WHERE user_id = $1 AND used_at IS NOT NULL',
+        [user.id],
+      );
+      expect(used?.count).toBe(2);
     });
   });
 

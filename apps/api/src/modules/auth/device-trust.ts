@@ -3,7 +3,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { normaliseLogin } from '@latchkey/contracts';
 import { SecretBox } from '../../common/crypto/secret-box.js';
-import { untrustedLoginKeys } from '../../common/limits/failure-keys.js';
+import { secondFactorKeys, untrustedLoginKeys } from '../../common/limits/failure-keys.js';
 import type { FailureKey } from '../../common/limits/failure-limiter.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 
@@ -24,8 +24,8 @@ interface DeviceClaims {
 /**
  * OWASP's device cookies against lock-out as denial of service: a browser that has signed in as
  * a login gets a signed cookie naming that login and a device id. Presenting it, that browser's
- * password attempts for that login are counted per device, so failures of other clients (an
- * attacker's) never lock it out. Any other client is untrusted and limited per login and per IP.
+ * password attempts for that login, and its codes at the MFA step, are counted per device, so
+ * failures of other clients (an attacker's) never lock it out. Any other client is untrusted and limited per login and per IP.
  */
 @Injectable()
 export class DeviceTrust {
@@ -39,6 +39,17 @@ export class DeviceTrust {
     const device = this.deviceOf(request, login);
     if (device) return [{ bucket: 'device', id: `${device}:${normaliseLogin(login)}` }];
     return untrustedLoginKeys(login, request.ip);
+  }
+
+  /**
+   * The counters the MFA step of a password login for `user` goes to: on a device trusted for
+   * its login, that device's own (the password step's); anything else per user and per IP. So
+   * someone who knows the password cannot lock the owner out of the second step either.
+   */
+  secondFactorKeys(request: FastifyRequest, user: { id: string; login: string }): FailureKey[] {
+    const device = this.deviceOf(request, user.login);
+    if (device) return [{ bucket: 'device', id: `${device}:${normaliseLogin(user.login)}` }];
+    return secondFactorKeys(user.id, request.ip);
   }
 
   /** Trusts this browser for `login` from now on (keeping its device id when it had one). */
