@@ -803,7 +803,7 @@ describe('/oauth/revoke still counts wrong API secrets as failures', () => {
     AUTH_CREDENTIAL_IP_MAX_FAILURES: '50',
   });
 
-  it('three wrong secrets for a key lock it for that client, and each is audited', async () => {
+  it("three wrong secrets for a key refuse that client's next wrong one, each is audited, the right one still works", async () => {
     const user = await createUser(t);
     const key = await createApiKey(t, user, ['profile:read']);
     const attacker = { 'x-forwarded-for': '10.7.0.1' };
@@ -815,12 +815,18 @@ describe('/oauth/revoke still counts wrong API secrets as failures', () => {
       expect(res.status).toBe(200);
     }
     const locked = await t.http.post('/api/v1/oauth/revoke', {
-      ...form({ token: `${key.apiKey}:${key.apiSecret}` }),
+      ...form({ token: `${key.apiKey}:${wrongSecret()}` }),
       headers: attacker,
     });
     expect(locked.status).toBe(429);
-    // The right secret from the locked client revoked nothing.
     expect((await t.http.get(ME, { authorization: tokenHeader(key) })).status).toBe(200);
+    // The right secret verifies, whatever failed before from that client: the key is revoked.
+    const revoked = await t.http.post('/api/v1/oauth/revoke', {
+      ...form({ token: `${key.apiKey}:${key.apiSecret}` }),
+      headers: attacker,
+    });
+    expect(revoked.status).toBe(200);
+    expect((await t.http.get(ME, { authorization: tokenHeader(key) })).status).toBe(401);
     const failed = await t.sql<{ details: { channel: string; id: string } }>(
       "SELECT details FROM audit_events WHERE type = 'credential.failed' AND subject_id = $1",
       [user.id],

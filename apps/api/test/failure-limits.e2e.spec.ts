@@ -3,12 +3,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
+import { Secret, TOTP } from 'otpauth';
 import { Redis } from 'ioredis';
 import { REFRESH_COOKIE, TOKEN_PREFIXES } from '@latchkey/contracts';
 import { createApp } from '../src/app.factory.js';
 import { formatToken } from '../src/common/crypto/token-format.js';
+import { untrustedLoginKeys } from '../src/common/limits/failure-keys.js';
 import { parseConfig } from '../src/config/config.js';
 import { findFreePort } from '../src/database/embedded-postgres.js';
+import { UsersService } from '../src/modules/users/users.service.js';
 import {
   createApiKey,
   createOpaqueToken,
@@ -184,6 +188,62 @@ describe('failure limits (in memory)', () => {
     });
   });
 
+  describe('logins normalised once (RFC 8265 UsernameCaseMapped)', () => {
+    const fullWidth = (login: string) =>
+      [...login].map((char) => String.fromCodePoint(char.codePointAt(0)! + 0xfee0)).join('');
+    // After the login's counter is full, the right password under each spelling.
+    it.each([
+      ['upper case', (login: string) => login.toUpperCase(), 429],
+      ['the Kelvin sign for K', (login: string) => login.replace('k', '\u212a'), 429],
+      ['full-width letters (width mapping)', fullWidth, 429],
+      [
+        'dotted capital I (lower-cases to i + U+0307, another login)',
+        (login: string) => login.replace('i', '\u0130'),
+        401,
+      ],
+    ])(
+      '%s: the same user has the same counter, another login finds no user',
+      async (_case, spell, status) => {
+        const name = `kim${randomBytes(3).toString('hex')}`;
+        const user = await createUser(t, { login: name });
+        const attacker = newIp();
+        for (let i = 0; i < 3; i += 1) {
+          const res = await login(t, { login: name, password: `guess ${i}` }, from(attacker));
+          expect(res.status).toBe(401);
+        }
+        const res = await login(t, { login: spell(name), password: user.password }, from(newIp()));
+        expect(res.status).toBe(status);
+      },
+    );
+    it('gives any two spellings that find the same user one counter key (property)', async () => {
+      const user = await createUser(t, { login: `Kim-${randomBytes(1).toString('hex')}` });
+      const users = t.app.get(UsersService);
+      const counterOf = (login: string) => untrustedLoginKeys(login, '10.0.0.1')[0]?.id;
+      // Mostly case changes (which find the user), now and then a look-alike that may or may not.
+      const spellings = (char: string) =>
+        fc.oneof(
+          { arbitrary: fc.constantFrom(char.toUpperCase(), char.toLowerCase()), weight: 4 },
+          {
+            arbitrary: fc.constantFrom(
+              String.fromCodePoint(char.codePointAt(0)! + 0xfee0),
+              char.toLowerCase() === 'k' ? '\u212a' : `${char}\u0301`,
+              char.toLowerCase() === 'i' ? '\u0130' : `${char}\u0307`,
+            ),
+            weight: 1,
+          },
+        );
+      const spelling = fc.tuple(...[...user.login].map(spellings)).map((chars) => chars.join(''));
+      await fc.assert(
+        fc.asyncProperty(spelling, spelling, async (a, b) => {
+          const [foundA, foundB] = [await users.findByLogin(a), await users.findByLogin(b)];
+          if (foundA && foundB) expect(counterOf(a)).toBe(counterOf(b));
+          if (foundA) expect(foundA.id).toBe(user.id);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  });
+
   describe('Basic login:password', () => {
     it('is an untrusted client: counted per login and audited as a failed login', async () => {
       const user = await createUser(t);
@@ -232,8 +292,126 @@ describe('failure limits (in memory)', () => {
     });
   });
 
+  describe('the second-factor step and the device cookie', () => {
+    it('wrong codes from someone who knows the password never lock the owner out on a trusted device', async () => {
+      const user = await createUser(t);
+      const setup = await t.http.post('/api/v1/auth/mfa/totp/setup', { basic: user.basic });
+      const totp = new TOTP({
+        secret: Secret.fromBase32(setup.body.secret),
+        digits: 6,
+        period: 30,
+      });
+      const enabled = await t.http.post('/api/v1/auth/mfa/totp/enable', {
+        basic: user.basic,
+        body: { code: totp.generate() },
+      });
+      const [ownerCode, secondCode, attackerCode] = enabled.body.recoveryCodes as string[];
+      const signIn = async (ip: string, code: string | undefined, cookie?: string) => {
+        const headers = from(ip, cookie ? { cookie } : {});
+        const first = await login(t, user, headers);
+        expect(first.body.mfa_required).toBe(true);
+        return t.http.post('/api/v1/auth/login/mfa', {
+          body: { mfa_token: first.body.mfa_token, code },
+          headers,
+        });
+      };
+      const home = newIp();
+      const owner = await signIn(home, ownerCode);
+      expect(owner.status).toBe(200);
+      const cookie = `lk_device=${deviceCookieOf(owner)?.value}`;
+
+      const attacker = newIp();
+      for (let i = 0; i < 3; i += 1) {
+        expect((await signIn(attacker, `00000${i}`)).status).toBe(401);
+      }
+      expectRateLimited(await signIn(attacker, attackerCode));
+      // Untrusted clients are refused even with a right code: the user's counter is full.
+      expectRateLimited(await signIn(newIp(), attackerCode));
+
+      const trusted = await signIn(home, secondCode, cookie);
+      expect(trusted.status).toBe(200);
+      expect(trusted.body.access_token).toEqual(expect.any(String));
+      const [used] = await t.sql<{ count: number }>(
+        'SELECT count(*)::int AS count FROM mfa_recovery_codes WHERE user_id = $1 AND used_at IS NOT NULL',
+        [user.id],
+      );
+      expect(used?.count).toBe(2);
+    });
+  });
+
+  describe('current password at POST /users/me/password', () => {
+    it('refuses guesses through one session past the limit, then even the right one, as the TOTP checks do', async () => {
+      const user = await createUser(t);
+      const browser = new BrowserSession(t);
+      await browser.login(user);
+      const ip = newIp();
+      const change = (currentPassword: string) =>
+        t.http.post('/api/v1/users/me/password', {
+          bearer: browser.accessToken,
+          body: { currentPassword, newPassword: 'a brand new pass phrase 7' },
+          headers: from(ip),
+        });
+      const hashBefore = await t.sql<{ password_hash: string }>(
+        'SELECT password_hash FROM users WHERE id = $1',
+        [user.id],
+      );
+      for (let i = 0; i < 3; i += 1) {
+        const res = await change(`guess number ${i}`);
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([expect.objectContaining({ field: 'currentPassword' })]);
+      }
+      expectRateLimited(await change('guess number 3'));
+      // A guessable secret: past the limit nothing is checked, the right one included.
+      expectRateLimited(await change(user.password));
+      expect(await t.sql('SELECT password_hash FROM users WHERE id = $1', [user.id])).toEqual(
+        hashBefore,
+      );
+      // Counted per user: another address of the same session's user is refused too.
+      const elsewhere = await t.http.post('/api/v1/users/me/password', {
+        bearer: browser.accessToken,
+        body: { currentPassword: user.password, newPassword: 'a brand new pass phrase 7' },
+        headers: from(newIp()),
+      });
+      expectRateLimited(elsewhere);
+      const tripped = await auditRows(t, 'rate_limit.exceeded', 'subject_id = $2', [user.id]);
+      expect(tripped.map((row) => row.details)).toEqual([
+        { kind: 'current_password', counters: ['second-factor'], retryAfter: 900 },
+      ]);
+    });
+
+    it('refunds the right password: it does not count', async () => {
+      const user = await createUser(t);
+      const browser = new BrowserSession(t);
+      await browser.login(user);
+      const ip = newIp();
+      for (let i = 0; i < 2; i += 1) {
+        const res = await t.http.post('/api/v1/users/me/password', {
+          bearer: browser.accessToken,
+          body: { currentPassword: `guess ${i}`, newPassword: 'a brand new pass phrase 8' },
+          headers: from(ip),
+        });
+        expect(res.status).toBe(400);
+      }
+      const right = await t.http.post('/api/v1/users/me/password', {
+        bearer: browser.accessToken,
+        body: { currentPassword: user.password, newPassword: 'a brand new pass phrase 8' },
+        headers: from(ip),
+      });
+      expect(right.status).toBe(204);
+      const again = await t.http.post('/api/v1/users/me/password', {
+        bearer: browser.accessToken,
+        body: {
+          currentPassword: 'a brand new pass phrase 8',
+          newPassword: 'another new pass phrase 9',
+        },
+        headers: from(ip),
+      });
+      expect(again.status).toBe(204);
+    });
+  });
+
   describe('API secrets', () => {
-    it('locks a key for the address that guesses its secret (token scheme), not for its owner', async () => {
+    it('refuses further wrong secrets from the address that guesses (token scheme), never the right one', async () => {
       const user = await createUser(t);
       const key = await createApiKey(t, user);
       const attacker = newIp();
@@ -246,10 +424,16 @@ describe('failure limits (in memory)', () => {
       }
       expectRateLimited(
         await t.http.get('/api/v1/users/me', {
-          authorization: tokenHeader(key),
+          authorization: tokenHeader({ ...key, apiSecret: formatToken('lks_', randomBytes(32)) }),
           headers: from(attacker),
         }),
       );
+      // The right secret verifies, from that address too: a failure limit never refuses it.
+      const sameAddress = await t.http.get('/api/v1/users/me', {
+        authorization: tokenHeader(key),
+        headers: from(attacker),
+      });
+      expect(sameAddress.status).toBe(200);
       const owner = await t.http.get('/api/v1/users/me', {
         authorization: tokenHeader(key),
         headers: from(newIp()),
@@ -281,10 +465,15 @@ describe('failure limits (in memory)', () => {
       }
       expectRateLimited(
         await t.http.get('/api/v1/users/me', {
-          basic: [key.apiKey, key.apiSecret],
+          basic: [key.apiKey, 'lks_wrong3'],
           headers: from(attacker),
         }),
       );
+      const right = await t.http.get('/api/v1/users/me', {
+        basic: [key.apiKey, key.apiSecret],
+        headers: from(attacker),
+      });
+      expect(right.status).toBe(200);
     });
 
     it('limits POST /sessions and POST /oauth/token', async () => {
@@ -311,8 +500,10 @@ describe('failure limits (in memory)', () => {
           expect(res.status).toBe(400);
           expect(res.body.code).toBe('invalid_grant');
         }
-        expectRateLimited(await call(key.apiSecret, attacker));
-        expect((await call(key.apiSecret, newIp())).status).toBe(200);
+        expectRateLimited(
+          await call(formatToken(TOKEN_PREFIXES.apiSecret, randomBytes(32)), attacker),
+        );
+        expect((await call(key.apiSecret, attacker)).status).toBe(200);
       }
       const channels = (await auditRows(t, 'credential.failed', 'subject_id = $2', [user.id])).map(
         (row) => row.details.channel,
@@ -346,7 +537,7 @@ describe('failure limits (in memory)', () => {
   });
 
   describe('tokens without a public identifier', () => {
-    it('limits opaque token guesses per address, in every slot', async () => {
+    it('refuses further opaque token guesses from an address, in every slot, never a real token', async () => {
       const user = await createUser(t);
       const token = await createOpaqueToken(t, user);
       const attacker = newIp();
@@ -366,12 +557,10 @@ describe('failure limits (in memory)', () => {
         expect(res.status).toBe(401);
       }
       expectRateLimited(
-        await t.http.get('/api/v1/users/me', {
-          headers: from(attacker, { 'x-auth-token': token }),
-        }),
+        await t.http.get('/api/v1/users/me', { bearer: guess(), headers: from(attacker) }),
       );
       const owner = await t.http.get('/api/v1/users/me', {
-        headers: from(newIp(), { 'x-auth-token': token }),
+        headers: from(attacker, { 'x-auth-token': token }),
       });
       expect(owner.status).toBe(200);
       const tripped = await auditRows(t, 'rate_limit.exceeded', 'ip = $2', [attacker]);
@@ -380,7 +569,7 @@ describe('failure limits (in memory)', () => {
       ]);
     });
 
-    it('limits refresh token guesses per address', async () => {
+    it('refuses further refresh token guesses from an address, never the real one', async () => {
       const user = await createUser(t);
       const browser = new BrowserSession(t);
       await browser.login(user);
@@ -393,9 +582,10 @@ describe('failure limits (in memory)', () => {
         const res = await refresh(formatToken(TOKEN_PREFIXES.refresh, randomBytes(32)), attacker);
         expect(res.status).toBe(401);
       }
-      expectRateLimited(await refresh(browser.refreshToken, attacker));
-      // Not spent by the refused attempt: the owner refreshes with it.
-      expect((await refresh(browser.refreshToken, newIp())).status).toBe(200);
+      expectRateLimited(
+        await refresh(formatToken(TOKEN_PREFIXES.refresh, randomBytes(32)), attacker),
+      );
+      expect((await refresh(browser.refreshToken, attacker)).status).toBe(200);
     });
   });
 
@@ -421,8 +611,11 @@ describe('failure limits (in memory)', () => {
         expect(res.status).toBe(200);
         expect(res.body).toEqual({ active: false });
       }
-      // Per caller: another address does not help it.
-      expectRateLimited(await introspect(token, newIp()));
+      // Per caller: another address does not help it, and a live token is still answered.
+      expectRateLimited(
+        await introspect(formatToken(TOKEN_PREFIXES.opaque, randomBytes(32)), newIp()),
+      );
+      expect((await introspect(token, newIp())).body.active).toBe(true);
       const admin = await t.http.post('/api/v1/oauth/introspect', {
         basic: ADMIN,
         ...form({ token }),
@@ -430,6 +623,91 @@ describe('failure limits (in memory)', () => {
       });
       expect(admin.body.active).toBe(true);
     });
+  });
+});
+
+describe('failure limits never lock out the owner (default limits)', () => {
+  const t = useTestApp({ TRUST_PROXY: 'true' });
+
+  it('refuses only the failures after 100+ made-up tokens from one address, never a credential that verifies', async () => {
+    const user = await createUser(t);
+    const browser = new BrowserSession(t);
+    await browser.login(user);
+    const key = await createApiKey(t, user);
+    const pat = await createPat(t, user, ['profile:read']);
+    const nat = newIp();
+    const madeUp = () => formatToken(TOKEN_PREFIXES.opaque, randomBytes(32));
+    const statuses: number[] = [];
+    for (let i = 0; i < 101; i += 1) {
+      const res = await t.http.get('/api/v1/users/me', {
+        headers: from(nat, { 'x-auth-token': madeUp() }),
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 100)).toEqual(Array(100).fill(401));
+    expectRateLimited(
+      await t.http.get('/api/v1/users/me', { headers: from(nat, { 'x-auth-token': madeUp() }) }),
+    );
+
+    const refreshed = await t.http.post('/api/v1/auth/refresh', {
+      headers: from(nat, {
+        origin: browser.origin,
+        cookie: `${REFRESH_COOKIE}=${browser.refreshToken}`,
+      }),
+    });
+    expect(refreshed.status).toBe(200);
+    const minted = await t.http.post('/api/v1/auth/token', {
+      basic: user.basic,
+      headers: from(nat),
+    });
+    expect(minted.status).toBe(200);
+    const opaque = await t.http.get('/api/v1/users/me', {
+      headers: from(nat, { 'x-auth-token': minted.body.access_token }),
+    });
+    expect(opaque.status).toBe(200);
+    expect(opaque.body.authMethod).toBe('opaque');
+    const exchanged = await t.http.post('/api/v1/sessions', {
+      body: { type: 'api-key', key: key.apiKey, secret: key.apiSecret },
+      headers: from(nat),
+    });
+    expect(exchanged.status).toBe(200);
+    const pair = await t.http.get('/api/v1/users/me', {
+      authorization: tokenHeader(key),
+      headers: from(nat),
+    });
+    expect(pair.status).toBe(200);
+    expect(pair.body.authMethod).toBe('api_key');
+    const byPat = await t.http.get('/api/v1/users/me', { bearer: pat.token, headers: from(nat) });
+    expect(byPat.status).toBe(200);
+
+    // The failures go on being refused, and counted: a wrong refresh token and a wrong API secret
+    // from that address answer 429, not 401.
+    expectRateLimited(
+      await t.http.post('/api/v1/auth/refresh', {
+        headers: from(nat, {
+          origin: browser.origin,
+          cookie: `${REFRESH_COOKIE}=${formatToken(TOKEN_PREFIXES.refresh, randomBytes(32))}`,
+        }),
+      }),
+    );
+    expectRateLimited(
+      await t.http.get('/api/v1/users/me', {
+        authorization: tokenHeader({
+          ...key,
+          apiSecret: formatToken(TOKEN_PREFIXES.apiSecret, randomBytes(32)),
+        }),
+        headers: from(nat),
+      }),
+    );
+    const tripped = await auditRows(t, 'rate_limit.exceeded', 'ip = $2', [nat]);
+    expect(tripped.map((row) => row.details)).toEqual([
+      { kind: 'opaque_token', counters: ['credential-ip'], retryAfter: 900 },
+    ]);
+    const [sessions] = await t.sql<{ count: number }>(
+      'SELECT count(*)::int AS count FROM sessions WHERE user_id = $1 AND revoked_at IS NULL',
+      [user.id],
+    );
+    expect(sessions?.count).toBe(1);
   });
 });
 
@@ -510,7 +788,11 @@ if (redisReachable) {
         });
         expect(res.status).toBe(400);
       }
-      expectRateLimited(await t.http.get('/api/v1/users/me', { authorization: tokenHeader(key) }));
+      expectRateLimited(
+        await t.http.get('/api/v1/users/me', {
+          authorization: tokenHeader({ ...key, apiSecret: 'lks_wrong3' }),
+        }),
+      );
 
       // The counters live in Redis under the prefix, keyed by hashes: no login, key or IP in clear.
       const keys = await redis.keys(`${prefix}*`);

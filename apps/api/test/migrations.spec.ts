@@ -27,4 +27,42 @@ describe('migrations', () => {
       await database.drop();
     }
   });
+
+  it('fills login_key of existing users with the normalised login', async () => {
+    const database = await createFreshDatabase({ migrated: false });
+    const settings = { url: database.url, poolSize: 1 };
+    try {
+      await runMigrations(settings);
+      const dataSource = new DataSource(dataSourceOptions(settings));
+      await dataSource.initialize();
+      try {
+        // Back to before UserLoginKey (and whatever came after it), with users to fill in.
+        let undone = '';
+        while (undone !== 'UserLoginKey1764320000000') {
+          const [last] = await dataSource.query<{ name: string }[]>(
+            'SELECT name FROM migrations ORDER BY timestamp DESC LIMIT 1',
+          );
+          undone = last?.name ?? 'UserLoginKey1764320000000';
+          await dataSource.undoLastMigration();
+        }
+        await dataSource.query(
+          `INSERT INTO users (login, email, display_name, password_hash, roles, password_changed_at)
+           VALUES ('Kim.Lee', 'kim@example.test', 'Kim', 'x', '{user}', now()),
+                  ('BOB', 'bob@example.test', 'Bob', 'x', '{user}', now())`,
+        );
+        await dataSource.runMigrations();
+        const rows = await dataSource.query<{ login: string; login_key: string }[]>(
+          'SELECT login, login_key FROM users ORDER BY login',
+        );
+        expect(rows).toEqual([
+          { login: 'BOB', login_key: 'bob' },
+          { login: 'Kim.Lee', login_key: 'kim.lee' },
+        ]);
+      } finally {
+        await dataSource.destroy();
+      }
+    } finally {
+      await database.drop();
+    }
+  });
 });

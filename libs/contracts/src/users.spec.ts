@@ -3,6 +3,7 @@ import {
   emailSchema,
   listUsersQuerySchema,
   loginSchema,
+  normaliseLogin,
   passwordSchema,
 } from './users.js';
 
@@ -57,5 +58,16 @@ describe('user contracts', () => {
       listUsersQuerySchema.parse({ role: 'admin', disabled: 'false', sort: '-lastLoginAt' }),
     ).toMatchObject({ role: 'admin', disabled: false, sort: '-lastLoginAt' });
     expect(listUsersQuerySchema.safeParse({ disabled: 'yes' }).success).toBe(false);
+  });
+
+  it.each([
+    ['ASCII case', 'Kim.Lee', 'kim.lee'],
+    ['full-width letters and digits', '\uff2b\uff49\uff4d\uff11', 'kim1'],
+    ['the ideographic space', 'a\u3000b', 'a b'],
+    ['the Kelvin sign', '\u212aim', 'kim'],
+    ['a dotted capital I: i + U+0307, not i', 'k\u0130m', 'ki\u0307m'],
+    ['a decomposed letter composed (NFC)', 'Jose\u0301', 'jos\u00e9'],
+  ])('normalises logins as RFC 8265 UsernameCaseMapped: %s', (_case, login, normalised) => {
+    expect(normaliseLogin(login)).toBe(normalised);
   });
 });

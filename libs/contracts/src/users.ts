@@ -6,13 +6,29 @@ export const DEFAULT_PASSWORD_MIN_LENGTH = 12;
 /** API keys start with this prefix; user logins may not, so the two never collide. */
 export const RESERVED_LOGIN_PREFIX = 'lk_';
 
+/** Full-width and half-width forms (U+3000, U+FF01..U+FFEE), which RFC 8265 maps to their decomposition. */
+const WIDTH_FORMS = /[\u3000\uff01-\uffee]/gu;
+
+/**
+ * The one form logins are compared in, for lookup, uniqueness and failure counters alike: RFC 8265
+ * §3.3.2 UsernameCaseMapped, that is width mapping (full-width and half-width forms to their
+ * compatibility decomposition), case mapping (Unicode toLowerCase) and NFC. Two spellings that
+ * find the same user always give the same string, so they share one failure counter.
+ */
+export function normaliseLogin(login: string): string {
+  return login
+    .replace(WIDTH_FORMS, (char) => char.normalize('NFKC'))
+    .toLowerCase()
+    .normalize('NFC');
+}
+
 export const loginSchema = z
   .string()
   .trim()
   .min(1, 'Login is required')
   .max(64, 'Login is at most 64 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, 'Login may hold letters, digits, and . _ @ -')
-  .refine((login) => !login.toLowerCase().startsWith(RESERVED_LOGIN_PREFIX), {
+  .refine((login) => !normaliseLogin(login).startsWith(RESERVED_LOGIN_PREFIX), {
     message: `Login may not start with ${RESERVED_LOGIN_PREFIX}`,
   });
 

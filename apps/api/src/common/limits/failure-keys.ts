@@ -1,3 +1,4 @@
+import { normaliseLogin } from '@latchkey/contracts';
 import type { FailureKey } from './failure-limiter.js';
 
 /**
@@ -8,7 +9,7 @@ import type { FailureKey } from './failure-limiter.js';
 /** A password from a client without a device cookie for the login, or Basic login:password. */
 export function untrustedLoginKeys(login: string, ip: string): FailureKey[] {
   return [
-    { bucket: 'login', id: login.toLowerCase() },
+    { bucket: 'login', id: normaliseLogin(login) },
     { bucket: 'login-ip', id: ip },
   ];
 }

@@ -40,9 +40,10 @@ interface BucketSpec {
   windowSeconds: number;
   /**
    * Counted before the check rather than after a failure, and refunded on success: parallel
-   * guesses at a password or a 6-digit code cannot overrun the limit while they are checked.
-   * Machine credentials cannot be guessed anyway and are used concurrently, so they are counted
-   * only when they fail.
+   * guesses at a password or a 6-digit code cannot overrun the limit while they are checked, and
+   * a full counter refuses the attempt unchecked. Machine credentials (238 bits) cannot be
+   * guessed and are used concurrently: they are always checked, one that verifies is let in
+   * whatever its counters hold, and only a failure is counted and, over the limit, refused.
    */
   reserve: boolean;
 }
@@ -115,8 +116,10 @@ export class FailureLimiter {
   }
 
   /**
-   * Runs `verify` unless one of the attempt's counters is at its limit (429 with Retry-After),
-   * and counts it as a failure when `failed` says so. A counter that reaches its limit is audited.
+   * Runs `verify` unless one of the attempt's reserved counters (guessable secrets) is at its
+   * limit, and counts it as a failure when `failed` says so. A failure that takes a counted
+   * (machine credential) counter over its limit is refused too; a success on those counters never
+   * is. Refusals are 429 with Retry-After; a counter that reaches its limit is audited.
    */
   async attempt<T>(
     attempt: Attempt,
@@ -126,7 +129,6 @@ export class FailureLimiter {
     const reserved = attempt.keys.filter((key) => this.specs[key.bucket].reserve);
     const counted = attempt.keys.filter((key) => !this.specs[key.bucket].reserve);
     const reservations = await this.reserve(reserved);
-    await this.assertBelowLimit(counted);
     let result: T;
     try {
       result = await verify();
@@ -142,6 +144,9 @@ export class FailureLimiter {
       counted.map((key) => this.limiters[key.bucket].penalty(counterKey(key.id))),
     );
     await this.auditTripped(attempt, [...reserved, ...counted], [...reservations, ...penalties]);
+    const points = counted.map((key) => this.specs[key.bucket].points);
+    const over = penalties.filter((state, index) => state.consumedPoints > (points[index] ?? 0));
+    if (over.length > 0) throw Problems.rateLimited(retryAfterSeconds(over));
     return result;
   }
 
@@ -165,17 +170,6 @@ export class FailureLimiter {
     // Nothing was tried: the refused attempt does not count, and neither does its reservation.
     await this.refund(keys);
     throw Problems.rateLimited(retryAfterSeconds(refusals));
-  }
-
-  private async assertBelowLimit(keys: FailureKey[]): Promise<void> {
-    const states = await Promise.all(
-      keys.map(async (key) => {
-        const state = await this.limiters[key.bucket].get(counterKey(key.id));
-        return state && state.consumedPoints >= this.specs[key.bucket].points ? state : null;
-      }),
-    );
-    const refusals = states.filter((state): state is RateLimiterRes => state !== null);
-    if (refusals.length > 0) throw Problems.rateLimited(retryAfterSeconds(refusals));
   }
 
   private async refund(keys: FailureKey[]): Promise<void> {

@@ -191,7 +191,9 @@ export class AuthController {
     const active = await this.users.findActive(userId);
     const factor = await this.limiter.attempt(
       {
-        keys: secondFactorKeys(userId, context.ip),
+        keys: active
+          ? this.devices.secondFactorKeys(request, active)
+          : secondFactorKeys(userId, context.ip),
         context,
         kind: body.passkey ? 'passkey' : 'mfa_code',
         subject: active,

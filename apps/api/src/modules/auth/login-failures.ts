@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { normaliseLogin } from '@latchkey/contracts';
 import type { RequestContext } from '../../common/auth/request-context.js';
 import { SecretBox } from '../../common/crypto/secret-box.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -30,7 +31,7 @@ export class LoginFailures {
         ? { login: user.login, method }
         : {
             login: null,
-            unknownLogin: this.box.mac(login.toLowerCase(), 'audit-login').slice(0, 16),
+            unknownLogin: this.box.mac(normaliseLogin(login), 'audit-login').slice(0, 16),
             method,
           },
     });

@@ -15,6 +15,10 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 64 })
   login!: string;
 
+  /** The login as it is compared (normaliseLogin, RFC 8265 UsernameCaseMapped); unique. */
+  @Column({ name: 'login_key', type: 'text', update: false })
+  loginKey!: string;
+
   @Column({ type: 'varchar', length: 254 })
   email!: string;
 

@@ -42,6 +42,8 @@ import {
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { requestContext } from '../../common/auth/request-context.js';
+import { secondFactorKeys } from '../../common/limits/failure-keys.js';
+import { FailureLimiter } from '../../common/limits/failure-limiter.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 import { UuidParamPipe } from '../../common/validation/uuid-param.pipe.js';
@@ -56,6 +58,7 @@ export class UsersController {
   constructor(
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(FailureLimiter) private readonly limiter: FailureLimiter,
   ) {}
 
   @Get('me')
@@ -94,11 +97,28 @@ export class UsersController {
     @Body(new ZodValidationPipe(changePasswordSchema)) body: ChangePasswordInput,
     @Req() request: FastifyRequest,
   ): Promise<void> {
-    await this.users.changePassword(principal.user.id, body, principal.sessionId);
+    const context = requestContext(request);
+    // The current password is guessable: counted as the second-factor checks are (per user and
+    // per IP, before it is checked), so a stolen session cannot try passwords here.
+    const changed = await this.limiter.attempt(
+      {
+        keys: secondFactorKeys(principal.user.id, context.ip),
+        context,
+        kind: 'current_password',
+        subject: principal.user,
+      },
+      () => this.users.changePassword(principal.user.id, body, principal.sessionId),
+    );
+    if (!changed) {
+      throw Problems.validation(
+        [{ field: 'currentPassword', message: 'Current password is not correct' }],
+        'The current password is not correct.',
+      );
+    }
     await this.audit.record('password.changed', {
       actor: principal.user,
       subject: principal.user,
-      context: requestContext(request),
+      context,
     });
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, type Repository } from 'typeorm';
-import type { ListUsersQuery, Role, UserSort } from '@latchkey/contracts';
+import { normaliseLogin, type ListUsersQuery, type Role, type UserSort } from '@latchkey/contracts';
 import { UserEntity } from './user.entity.js';
 
 export class UniqueViolation extends Error {
@@ -51,11 +51,9 @@ export class UsersRepository {
     return this.users.findOneBy({ id });
   }
 
+  /** By login, compared in its normalised form (the same as failure counters use). */
   findByLogin(login: string): Promise<UserEntity | null> {
-    return this.users
-      .createQueryBuilder('user')
-      .where('lower(user.login) = lower(:login)', { login })
-      .getOne();
+    return this.users.findOneBy({ loginKey: normaliseLogin(login) });
   }
 
   async search({
@@ -108,6 +106,7 @@ export class UsersRepository {
       return await this.users.save(
         this.users.create({
           ...user,
+          loginKey: normaliseLogin(user.login),
           disabledAt: null,
           passwordChangedAt: new Date(),
           passwordMustChange: false,

@@ -160,18 +160,14 @@ export class UsersService {
   }
 
   /** Changes the password and ends every session but the one making the change. */
+  /** Changes the password when `currentPassword` is right; false (nothing changed) when wrong. */
   async changePassword(
     id: string,
     { currentPassword, newPassword }: ChangePasswordInput,
     keepSessionId?: string,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const user = await this.get(id);
-    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
-      throw Problems.validation(
-        [{ field: 'currentPassword', message: 'Current password is not correct' }],
-        'The current password is not correct.',
-      );
-    }
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) return false;
     this.assertAcceptable(this.policy.check(newPassword, 'newPassword', user));
     await this.write(id, {
       passwordHash: await this.hasher.hash(newPassword),
@@ -179,6 +175,7 @@ export class UsersService {
       passwordMustChange: false,
     });
     await this.sessions.revokeAllOfUser(id, 'password_changed', keepSessionId);
+    return true;
   }
 
   /**
