@@ -11,6 +11,7 @@ import { clientErrorHandler } from './common/problem/client-errors.js';
 import { sendProblem } from './common/problem/problem-details.filter.js';
 import { isLoopbackHost, originsOf } from './common/net/loopback.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
+import { problemForInvalidPreflight } from './common/http/invalid-preflight.js';
 import { noStoreByDefault } from './common/http/no-store.js';
 import { computeSecurityHeaders, sendSecurityHeaders } from './common/http/security-headers.js';
 import { refuseRepeatedCredentialHeaders } from './common/http/single-credential-header.js';
@@ -59,6 +60,8 @@ export async function createApp({
   app.enableCors({
     origin: [...originsOf(config.PUBLIC_URL), ...config.CORS_ORIGINS],
     credentials: true,
+    // A browser app at an allowed origin uses every method the API has.
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     exposedHeaders: ['WWW-Authenticate', 'Retry-After', 'RateLimit-Policy', 'RateLimit'],
   });
   await app.register(cookie);
@@ -78,6 +81,7 @@ export async function createApp({
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('preValidation', refuseUnstorableInput);
+  fastify.addHook('onSend', problemForInvalidPreflight);
   fastify.addHook('onSend', noStoreByDefault);
   fastify.addHook('onSend', sendSecurityHeaders(securityHeaders));
   fastify.addHook('onResponse', (request, reply, done) => {
