@@ -1,17 +1,18 @@
 import cookie from '@fastify/cookie';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { API_PREFIX, UNPREFIXED_PATHS } from './common/auth/route-catalog.js';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger.js';
 import { logRequest } from './common/logging/request-log.js';
 import { clientErrorHandler } from './common/problem/client-errors.js';
 import { sendProblem } from './common/problem/problem-details.filter.js';
-import { originsOf } from './common/net/loopback.js';
+import { isLoopbackHost, originsOf } from './common/net/loopback.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
 import { refuseOtherBodyTypes } from './common/http/body-types.js';
+import { problemForInvalidPreflight } from './common/http/invalid-preflight.js';
 import { noStoreByDefault } from './common/http/no-store.js';
 import { computeSecurityHeaders, sendSecurityHeaders } from './common/http/security-headers.js';
 import { refuseRepeatedCredentialHeaders } from './common/http/single-credential-header.js';
@@ -60,6 +61,8 @@ export async function createApp({
   app.enableCors({
     origin: [...originsOf(config.PUBLIC_URL), ...config.CORS_ORIGINS],
     credentials: true,
+    // A browser app at an allowed origin uses every method the API has.
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     exposedHeaders: ['WWW-Authenticate', 'Retry-After', 'RateLimit-Policy', 'RateLimit'],
   });
   await app.register(cookie);
@@ -79,6 +82,7 @@ export async function createApp({
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('preValidation', refuseUnstorableInput);
+  fastify.addHook('onSend', problemForInvalidPreflight);
   fastify.addHook('onSend', noStoreByDefault);
   fastify.addHook('onSend', sendSecurityHeaders(securityHeaders));
   fastify.addHook('onResponse', (request, reply, done) => {
@@ -98,10 +102,33 @@ export async function createApp({
       await reply.redirect(`https://${publicUrl.host}${request.url}`, status);
     });
   }
+  warnWithoutTrustedProxy(config, logger, fastify);
   fastify.addHook('onRequest', refuseRepeatedCredentialHeaders);
   fastify.addHook('onRequest', refuseOtherBodyTypes);
   setupOpenApi(app, config);
   await serveSpa(app);
   await app.init();
   return app;
+}
+
+const UNTRUSTED_PROXY =
+  "TRUST_PROXY is not set: behind a reverse proxy every caller has the proxy's address, so one client's failures count against all of them (and last use and the audit log name the proxy). Set TRUST_PROXY to the proxy (its addresses, a hop count or true) and have it send X-Forwarded-For.";
+
+/**
+ * Behind a proxy, say what is missing: at start-up when PUBLIC_URL is not a loopback address
+ * (a deployment, most likely behind one), and once when a request carries X-Forwarded-For.
+ */
+function warnWithoutTrustedProxy(
+  config: AppConfig,
+  logger: Logger,
+  fastify: FastifyInstance,
+): void {
+  if (config.TRUST_PROXY !== false) return;
+  if (!isLoopbackHost(new URL(config.PUBLIC_URL).hostname)) logger.warn(UNTRUSTED_PROXY);
+  let warned = false;
+  fastify.addHook('onRequest', async (request) => {
+    if (warned || request.headers['x-forwarded-for'] === undefined) return;
+    warned = true;
+    logger.warn(`Requests carry X-Forwarded-For, but ${UNTRUSTED_PROXY}`);
+  });
 }

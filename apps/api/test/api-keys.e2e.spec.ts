@@ -290,7 +290,7 @@ describe('token exchange', () => {
     expect(json.status).toBe(200);
   });
 
-  it('answers RFC 6749 errors beside the problem fields', async () => {
+  it('answers RFC 6749 §5.2 errors as application/json, 401 for a client refused in the Authorization header', async () => {
     const user = await createUser(t);
     const key = await createApiKey(t, user);
     const cases: [Record<string, string>, string][] = [
@@ -317,14 +317,22 @@ describe('token exchange', () => {
     for (const [fields, error] of cases) {
       const res = await t.http.post('/api/v1/oauth/token', form(fields));
       expect(res.status).toBe(400);
-      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(res.body).toMatchObject({
-        error,
-        error_description: expect.any(String),
-        status: 400,
-        code: expect.stringMatching(/^(invalid_grant|invalid_request)$/),
-      });
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(res.headers.get('www-authenticate')).toBeNull();
+      expect(res.body).toEqual({ error, error_description: expect.any(String) });
     }
+    const wrongInHeader = await t.http.post('/api/v1/oauth/token', {
+      basic: [key.apiKey, 'lks_wrong'],
+      ...form({ grant_type: 'client_credentials' }),
+    });
+    expect(wrongInHeader.status).toBe(401);
+    expect(wrongInHeader.headers.get('www-authenticate')).toBe(
+      'Basic realm="latchkey", charset="UTF-8"',
+    );
+    expect(wrongInHeader.body).toEqual({
+      error: 'invalid_client',
+      error_description: expect.any(String),
+    });
     const both = await t.http.post('/api/v1/oauth/token', {
       basic: [key.apiKey, key.apiSecret],
       ...form({

@@ -34,6 +34,11 @@ interface RouteClass {
   probe(call: Caller, ctx: ProbeContext): Promise<TestResponse>;
   /** Its answer when let through. */
   success: number;
+  /**
+   * An OAuth endpoint answers RFC 6749 §5.2 errors: no client authentication at all is 400
+   * invalid_client, and a refusal's code is its `error`.
+   */
+  oauth?: true;
 }
 
 const ROUTE_CLASSES: RouteClass[] = [
@@ -113,6 +118,7 @@ const ROUTE_CLASSES: RouteClass[] = [
     interactiveOnly: false,
     probe: (call) => call('POST', '/api/v1/oauth/introspect', { body: { token: 'x' } }),
     success: 200,
+    oauth: true,
   },
   {
     name: 'admin token management read',
@@ -249,15 +255,33 @@ describe('credential matrix', () => {
       Object.assign(ctx, { t, self, target: self });
     });
 
-    it.each(ROUTE_CLASSES)('$name answers 401 with a challenge', async (routeClass) => {
-      const res = await routeClass.probe(
-        (method, path, options) => t.http.request(method, path, options),
-        ctx,
-      );
-      expect(res.status).toBe(401);
-      expect(res.body).toMatchObject({ status: 401, code: 'invalid_credentials' });
-      expect(res.headers.get('www-authenticate')).toContain('Bearer realm="latchkey"');
-    });
+    it.each(ROUTE_CLASSES.filter((routeClass) => !routeClass.oauth))(
+      '$name answers 401 with a challenge',
+      async (routeClass) => {
+        const res = await routeClass.probe(
+          (method, path, options) => t.http.request(method, path, options),
+          ctx,
+        );
+        expect(res.status).toBe(401);
+        expect(res.body).toMatchObject({ status: 401, code: 'invalid_credentials' });
+        expect(res.headers.get('www-authenticate')).toContain('Bearer realm="latchkey"');
+      },
+    );
+
+    it.each(ROUTE_CLASSES.filter((routeClass) => routeClass.oauth))(
+      '$name answers 400 invalid_client (RFC 6749 §5.2)',
+      async (routeClass) => {
+        const res = await routeClass.probe(
+          (method, path, options) => t.http.request(method, path, options),
+          ctx,
+        );
+        expect(res.status).toBe(400);
+        expect(res.body).toEqual({
+          error: 'invalid_client',
+          error_description: expect.any(String),
+        });
+      },
+    );
   });
 
   describe.each(CREDENTIALS)('$label', (credential) => {
@@ -283,7 +307,9 @@ describe('credential matrix', () => {
     it.each(ROUTE_CLASSES)('$name', async (routeClass) => {
       const res = await routeClass.probe(call, ctx);
       const outcome =
-        res.status === 403 ? { status: 403, code: res.body.code } : { status: res.status };
+        res.status === 403
+          ? { status: 403, code: routeClass.oauth ? res.body.error : res.body.code }
+          : { status: res.status };
       expect(outcome).toEqual(expectedOutcome(credential, routeClass));
     });
   });

@@ -45,6 +45,14 @@ function expectRateLimited(res: TestResponse): void {
   expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
 }
 
+/** The OAuth endpoints answer a tripped limit as RFC 6749 §5.2 errors do, with Retry-After. */
+function expectOAuthRateLimited(res: TestResponse): void {
+  expect(res.status).toBe(429);
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  expect(res.body).toEqual({ error: 'slow_down', error_description: expect.any(String) });
+  expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+}
+
 function deviceCookieOf(res: TestResponse): SetCookie | undefined {
   return res.headers
     .getSetCookie()
@@ -493,16 +501,17 @@ describe('failure limits (in memory)', () => {
           }),
           headers: from(ip),
         });
-      for (const call of [exchange, oauth]) {
+      for (const [call, refused, limited] of [
+        [exchange, { code: 'invalid_grant' }, expectRateLimited],
+        [oauth, { error: 'invalid_client' }, expectOAuthRateLimited],
+      ] as const) {
         const attacker = newIp();
         for (let i = 0; i < 3; i += 1) {
           const res = await call(formatToken(TOKEN_PREFIXES.apiSecret, randomBytes(32)), attacker);
           expect(res.status).toBe(400);
-          expect(res.body.code).toBe('invalid_grant');
+          expect(res.body).toMatchObject(refused);
         }
-        expectRateLimited(
-          await call(formatToken(TOKEN_PREFIXES.apiSecret, randomBytes(32)), attacker),
-        );
+        limited(await call(formatToken(TOKEN_PREFIXES.apiSecret, randomBytes(32)), attacker));
         expect((await call(key.apiSecret, attacker)).status).toBe(200);
       }
       const channels = (await auditRows(t, 'credential.failed', 'subject_id = $2', [user.id])).map(
@@ -612,7 +621,7 @@ describe('failure limits (in memory)', () => {
         expect(res.body).toEqual({ active: false });
       }
       // Per caller: another address does not help it, and a live token is still answered.
-      expectRateLimited(
+      expectOAuthRateLimited(
         await introspect(formatToken(TOKEN_PREFIXES.opaque, randomBytes(32)), newIp()),
       );
       expect((await introspect(token, newIp())).body.active).toBe(true);

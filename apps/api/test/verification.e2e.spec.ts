@@ -136,10 +136,19 @@ describe('verification for other services', () => {
       basic: user.basic,
       ...form({ token }),
     });
+    // RFC 7662 §2.3 errors are RFC 6749 §5.2 bodies, not problem+json.
     expect(byUser.status).toBe(403);
-    expect(byUser.body.code).toBe('insufficient_scope');
+    expect(byUser.body).toEqual({
+      error: 'insufficient_scope',
+      error_description: expect.any(String),
+    });
     const missing = await t.http.post('/api/v1/oauth/introspect', { basic: ADMIN, ...form({}) });
     expect(missing.status).toBe(400);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(missing.body).toEqual({
+      error: 'invalid_request',
+      error_description: expect.any(String),
+    });
   });
 
   it('POST /oauth/revoke ends every kind of token at once and answers 200 whatever the token (RFC 7009)', async () => {

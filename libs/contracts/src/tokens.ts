@@ -195,6 +195,9 @@ export const clientCredentialsRequestSchema = z.object({
 export const tokenRequestSchema = z.object({
   token: z.string().min(1, 'token is required').max(8192),
   token_type_hint: z.string().max(64).optional(),
+  /** client_secret_post (RFC 6749 §2.3.1), as on the token endpoint. */
+  client_id: z.string().max(256).optional(),
+  client_secret: z.string().max(256).optional(),
 });
 
 /** GET /auth/verify: the caller, also sent as X-Auth-* headers for a reverse proxy. */

@@ -27,7 +27,7 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  { logDestination }: { logDestination?: DestinationStream } = {},
+  { logDestination, port = 0 }: { logDestination?: DestinationStream; port?: number } = {},
 ): Promise<TestApp> {
   const database = await createFreshDatabase();
   const config = parseConfig({
@@ -38,7 +38,7 @@ export async function startTestApp(
     ...env,
   });
   const app = await createApp({ config, databaseUrl: database.url, logDestination });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const dataSource = app.get(DataSource);
   return {

@@ -41,7 +41,6 @@ export const DISCOVERY_SCHEMAS: Record<string, SchemaObject> = {
       introspection_endpoint_auth_methods_supported: strings,
       revocation_endpoint: { type: 'string', format: 'uri' },
       revocation_endpoint_auth_methods_supported: strings,
-      token_endpoint_auth_signing_alg_values_supported: strings,
       service_documentation: { type: 'string', format: 'uri' },
     },
   },

@@ -8,7 +8,37 @@ type JsonSchema = Record<string, unknown>;
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
   delete json.$schema;
-  return json;
+  return io === 'input' ? describeDefaults(json) : json;
+}
+
+/**
+ * A field a client may leave out keeps its default in words, not as `default`: client
+ * generators (openapi-typescript by default) type a property with a `default` as always
+ * present, which is true of a response and wrong of a request.
+ */
+function describeDefaults(node: JsonSchema): JsonSchema {
+  if (Array.isArray(node)) return node.map((item) => describeDefaults(item as JsonSchema)) as never;
+  if (typeof node !== 'object' || node === null) return node;
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'default') continue;
+    out[key] =
+      key === 'properties'
+        ? Object.fromEntries(
+            Object.entries(value as JsonSchema).map(([name, field]) => [
+              name,
+              describeDefaults(field as JsonSchema),
+            ]),
+          )
+        : typeof value === 'object' && value !== null
+          ? describeDefaults(value as JsonSchema)
+          : value;
+  }
+  if ('default' in node) {
+    const said = `Default: ${JSON.stringify(node.default)}.`;
+    out.description = typeof node.description === 'string' ? `${node.description} ${said}` : said;
+  }
+  return out;
 }
 
 const isZodSchema = (value: unknown): value is z.ZodType =>

@@ -4,8 +4,12 @@ import { PROBLEM_CONTENT_TYPE } from '@latchkey/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { toProblem } from './problem-details.js';
 import { challengesFor, isPageLoad } from './challenges.js';
+import { isOAuthEndpoint, toOAuthError } from './oauth-error-response.js';
 
-/** Every error leaves the API as application/problem+json; 401s carry their challenges. */
+/**
+ * Every error leaves the API as application/problem+json, 401s with their challenges; the OAuth
+ * endpoints answer RFC 6749 §5.2 errors instead.
+ */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
@@ -24,13 +28,22 @@ export function sendProblem(
   config: AppConfig,
   logger: Logger,
 ): void {
-  const { body, headers, unexpected, basicChallenge } = toProblem(error);
+  const problem = toProblem(error);
+  const { body, headers, unexpected, basicChallenge } = problem;
   // The request id ties the stack to the request's own log line.
   if (unexpected)
     logger.error({
       reqId: reply.request.id,
       msg: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
+  if (isOAuthEndpoint(reply.request.url)) {
+    const oauth = toOAuthError(problem, reply.request.headers.authorization);
+    for (const [name, value] of Object.entries(oauth.headers)) reply.header(name, value);
+    reply.header('Cache-Control', 'no-store');
+    reply.header('Pragma', 'no-cache');
+    reply.status(oauth.status).type('application/json').send(oauth.body);
+    return;
+  }
   if (body.status === 401)
     reply.header(
       'WWW-Authenticate',

@@ -1,7 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import { TOKEN_PREFIXES } from '@latchkey/contracts';
 import type { AppConfig } from '../../config/config.js';
-import { parseApiKeyCredentials } from '../api-keys/api-key-credentials.js';
+import { isOAuthEndpoint } from '../../common/problem/oauth-error-response.js';
+import { isApiKeyId, parseApiKeyCredentials } from '../api-keys/api-key-credentials.js';
+import { clientAuthenticationOf } from '../oauth/client-credentials.js';
+import { AMBIGUOUS_CLIENT, oauthError } from '../oauth/oauth-errors.js';
 import { authTokenOfUri, pickOpaqueToken } from '../opaque-tokens/opaque-token-credentials.js';
 import { parseBasicCredentials } from './basic-credentials.js';
 import { parseBearerToken } from './bearer-credentials.js';
@@ -30,6 +33,10 @@ const FORWARD_AUTH_PATH = '/api/v1/auth/verify';
  */
 export function credentialForm(request: FastifyRequest, config: AppConfig): CredentialForm | null {
   const authorization = request.headers.authorization;
+  if (isOAuthEndpoint(request.url)) {
+    const client = oauthClientForm(authorization, request.body);
+    if (client) return client;
+  }
   const bearer = parseBearerToken(authorization);
   if (bearer && !bearer.startsWith(TOKEN_PREFIXES.opaque)) {
     return { scheme: 'bearer-jwt', presented: bearer };
@@ -47,6 +54,22 @@ export function credentialForm(request: FastifyRequest, config: AppConfig): Cred
   if (pair) return { scheme: 'api-key', presented: `${pair.key}:${pair.secret}` };
   if (parseBasicCredentials(authorization)) return { scheme: 'basic', presented: null };
   return null;
+}
+
+/**
+ * On the OAuth endpoints an API key is a client: it authenticates as RFC 6749 §2.3 says
+ * (client_secret_basic, form-urlencoded, or client_secret_post), read by the same function as
+ * the token endpoint's. Anything else (a Bearer token, Basic login:password) is read as usual.
+ */
+function oauthClientForm(authorization: string | undefined, body: unknown): CredentialForm | null {
+  const client = clientAuthenticationOf(authorization, body);
+  if ('error' in client) {
+    if (client.error === 'ambiguous') throw oauthError('invalid_request', AMBIGUOUS_CLIENT);
+    return null;
+  }
+  const { clientId, clientSecret } = client.credentials;
+  if (!isApiKeyId(clientId)) return null;
+  return { scheme: 'api-key', presented: `${clientId}:${clientSecret}` };
 }
 
 function queryToken(request: FastifyRequest): unknown {

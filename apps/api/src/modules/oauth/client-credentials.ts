@@ -19,13 +19,24 @@ function formDecode(value: string): string {
   }
 }
 
+/** A body field as one string; a repeated field (an array) or an object is malformed. */
+function field(body: unknown, name: string): string | undefined | null {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const value = (body as Record<string, unknown>)[name];
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : null;
+}
+
 /**
- * The client of a token request: Basic client_id:client_secret (or Frappe's `token key:secret`),
- * or client_id and client_secret in the body. Using both at once is refused (RFC 6749 §2.3).
+ * The client of a request to an OAuth endpoint, the one reading of client authentication that
+ * /oauth/token, /oauth/introspect and /oauth/revoke share: `client_secret_basic` (Basic
+ * client_id:client_secret, form-urlencoded before base64 as RFC 6749 §2.3.1 says; Frappe's
+ * `token key:secret` too) or `client_secret_post` (client_id and client_secret in the body).
+ * Both at once, or a repeated field, is refused (RFC 6749 §2.3).
  */
 export function clientAuthenticationOf(
   authorization: string | undefined,
-  body: { client_id?: string | undefined; client_secret?: string | undefined },
+  body: unknown,
 ): ClientAuthentication {
   const basic = parseBasicCredentials(authorization);
   const token = authorization ? TOKEN_SCHEME.exec(authorization) : null;
@@ -34,11 +45,12 @@ export function clientAuthenticationOf(
     : token?.[1] && token[2]
       ? { clientId: token[1], clientSecret: token[2] }
       : null;
-  const inBody = body.client_id !== undefined || body.client_secret !== undefined;
+  const clientId = field(body, 'client_id');
+  const clientSecret = field(body, 'client_secret');
+  if (clientId === null || clientSecret === null) return { error: 'ambiguous' };
+  const inBody = clientId !== undefined || clientSecret !== undefined;
   if (fromHeader && inBody) return { error: 'ambiguous' };
   if (fromHeader) return { credentials: fromHeader };
-  if (body.client_id && body.client_secret) {
-    return { credentials: { clientId: body.client_id, clientSecret: body.client_secret } };
-  }
+  if (clientId && clientSecret) return { credentials: { clientId, clientSecret } };
   return { error: 'none' };
 }

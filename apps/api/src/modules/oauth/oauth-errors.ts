@@ -9,9 +9,10 @@ export type OAuthError =
   | 'invalid_scope';
 
 /**
- * A 400 problem+json that is also an RFC 6749 §5.2 error response: `error` and
- * `error_description` sit beside the problem members, so OAuth client libraries read it too.
- * A wrong key or secret is `invalid_client` for OAuth and `invalid_grant` as the problem code.
+ * An RFC 6749 §5.2 error. The OAuth endpoints answer it as `application/json`
+ * `{error, error_description}` (401 for a client that authenticated through the Authorization
+ * header); POST /sessions, which shares the exchange, answers it as a 400 problem+json whose
+ * code is `invalid_grant` for a wrong key or secret.
  */
 export function oauthError(error: OAuthError, description: string): ProblemException {
   return new ProblemException({
@@ -23,5 +24,8 @@ export function oauthError(error: OAuthError, description: string): ProblemExcep
     extensions: { error, error_description: description },
   });
 }
+
+export const AMBIGUOUS_CLIENT =
+  'Authenticate the client one way only: Basic or client_id/client_secret in the body.';
 
 export const WRONG_CLIENT = 'The API key or secret is wrong, or the key is revoked.';

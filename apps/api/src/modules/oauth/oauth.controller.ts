@@ -19,7 +19,7 @@ import { requestContext } from '../../common/auth/request-context.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
 import { clientAuthenticationOf } from './client-credentials.js';
-import { oauthError } from './oauth-errors.js';
+import { AMBIGUOUS_CLIENT, oauthError } from './oauth-errors.js';
 import { TokenExchangeService } from './token-exchange.service.js';
 import { TokenInspectorService } from './token-inspector.service.js';
 
@@ -84,7 +84,7 @@ export class OAuthController {
       throw oauthError(
         client.error === 'ambiguous' ? 'invalid_request' : 'invalid_client',
         client.error === 'ambiguous'
-          ? 'Authenticate the client one way only: Basic or client_id/client_secret in the body.'
+          ? AMBIGUOUS_CLIENT
           : 'Authenticate with the API key and secret (Basic, or client_id and client_secret).',
       );
     }
@@ -123,7 +123,7 @@ export class OAuthController {
   @ApiOperation({
     summary: 'Token revocation (RFC 7009): 200 whatever the token',
     description:
-      'Holding a token is enough to revoke it, as for a leaked token. Revoking an access token ends its session; an API key pair (key:secret) revokes the key.',
+      'Holding a token is enough to revoke it, as for a leaked token. A client that authenticates (client_secret_basic or client_secret_post) must do so rightly: a wrong one is refused with invalid_client. Revoking an access token ends its session; an API key pair (key:secret) revokes the key.',
   })
   @ApiConsumes(...FORM_OR_JSON)
   @ApiBody({ schema: requestSchema(tokenRequestSchema) })
@@ -132,6 +132,13 @@ export class OAuthController {
     @Body(new ZodValidationPipe(tokenRequestSchema)) body: TokenRequest,
     @Req() request: FastifyRequest,
   ): Promise<Record<string, never>> {
+    const client = clientAuthenticationOf(request.headers.authorization, request.body);
+    if ('error' in client && client.error === 'ambiguous') {
+      throw oauthError('invalid_request', AMBIGUOUS_CLIENT);
+    }
+    if ('credentials' in client) {
+      await this.exchange.authenticateClient(client.credentials, requestContext(request), 'revoke');
+    }
     await this.inspector.revoke(body.token, { actor: null, context: requestContext(request) });
     return {};
   }

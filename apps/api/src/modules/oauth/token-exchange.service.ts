@@ -12,9 +12,14 @@ import { JwtResolvers } from '../../common/auth/jwt-resolvers.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { CredentialEntity } from '../credentials/credential.entity.js';
-import { CredentialVerifier, type ApiKeyChannel } from '../credentials/credential-verifier.js';
+import {
+  CredentialVerifier,
+  type ApiKeyChannel,
+  type Verified,
+} from '../credentials/credential-verifier.js';
 import { JwtService, type VerifiedJwt } from '../signing-keys/jwt.service.js';
 import { UsersService } from '../users/users.service.js';
+import type { ClientCredentials } from './client-credentials.js';
 import { oauthError, WRONG_CLIENT } from './oauth-errors.js';
 import { RevokedJwtsRepository } from './revoked-jwts.repository.js';
 
@@ -56,6 +61,26 @@ export class TokenExchangeService implements OnModuleInit {
   }
 
   /**
+   * The API key a client authenticated as (RFC 6749 §2.3), counted as a failure when wrong. A
+   * wrong key or secret, a revoked key or a disabled user all give the same invalid_client.
+   */
+  async authenticateClient(
+    { clientId, clientSecret }: ClientCredentials,
+    context: RequestContext,
+    channel: ApiKeyChannel,
+  ): Promise<Verified> {
+    if (!this.config.AUTH_API_KEY_ENABLED) throw oauthError('invalid_client', WRONG_CLIENT);
+    const verified = await this.credentials.authenticate(
+      'api_key',
+      `${clientId}:${clientSecret}`,
+      context,
+      channel,
+    );
+    if (!verified) throw oauthError('invalid_client', WRONG_CLIENT);
+    return verified;
+  }
+
+  /**
    * A token for the key, narrowed to `scope` (space-separated) when given. A wrong key or
    * secret, a revoked key or a disabled user all give the same invalid_client answer.
    */
@@ -66,14 +91,11 @@ export class TokenExchangeService implements OnModuleInit {
     context: RequestContext,
     channel: ApiKeyChannel,
   ): Promise<TokenResponse> {
-    if (!this.config.AUTH_API_KEY_ENABLED) throw oauthError('invalid_client', WRONG_CLIENT);
-    const verified = await this.credentials.authenticate(
-      'api_key',
-      `${apiKey}:${apiSecret}`,
+    const verified = await this.authenticateClient(
+      { clientId: apiKey, clientSecret: apiSecret },
       context,
       channel,
     );
-    if (!verified) throw oauthError('invalid_client', WRONG_CLIENT);
     const { row: key, principal } = verified;
     const user = principal.user;
     // The key + secret mint the token: it may do at most what the key may, narrowed by `scope`.

@@ -27,6 +27,7 @@ export class DiscoveryController {
   @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
   metadata() {
     const api = `${this.config.PUBLIC_URL}/api/v1`;
+    // Registered method names only (RFC 8414 §2): one client authentication on every endpoint.
     const clientAuth = ['client_secret_basic', 'client_secret_post'];
     return {
       issuer: this.config.PUBLIC_URL,
@@ -37,10 +38,9 @@ export class DiscoveryController {
       response_types_supported: [],
       scopes_supported: SCOPES,
       introspection_endpoint: `${api}/oauth/introspect`,
-      introspection_endpoint_auth_methods_supported: ['bearer', ...clientAuth],
+      introspection_endpoint_auth_methods_supported: clientAuth,
       revocation_endpoint: `${api}/oauth/revoke`,
-      revocation_endpoint_auth_methods_supported: ['bearer', ...clientAuth],
-      token_endpoint_auth_signing_alg_values_supported: [this.keys.algorithm],
+      revocation_endpoint_auth_methods_supported: clientAuth,
       service_documentation: `${this.config.PUBLIC_URL}/api/docs`,
     };
   }
