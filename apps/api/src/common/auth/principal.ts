@@ -69,5 +69,7 @@ export function principalFor(
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** Scopes of the route the principal lacks, let in to act on other users' credentials only. */
+    selfScopesMissing?: Scope[];
   }
 }
