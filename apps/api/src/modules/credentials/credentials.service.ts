@@ -104,9 +104,10 @@ export class CredentialsService implements OnModuleInit {
       owner,
       input.scopes ? { requested: input.scopes } : { everything: true },
     );
+    const actorId = descriptor.jwtKind ? this.impersonatorOf(owner, acting) : undefined;
     const expiresAt = kind === 'personal_access_token' ? this.checkedExpiry(input.expiresAt) : null;
     const minted = await descriptor.mint(
-      { userId: owner.id, expiresAt, now: this.clock.now() },
+      { userId: owner.id, expiresAt, now: this.clock.now(), ...(actorId ? { actorId } : {}) },
       this.jwt,
       this.config,
     );
@@ -144,6 +145,7 @@ export class CredentialsService implements OnModuleInit {
         ...(entity.scopes ? { scopes: entity.scopes } : {}),
         expiresAt: entity.expiresAt?.toISOString() ?? null,
         ...(descriptor.onePerUser ? { replaced: replaced !== null } : {}),
+        ...(actorId ? { act: { sub: actorId } } : {}),
       },
     });
     return { entity, secret: minted.secret };
@@ -438,6 +440,23 @@ export class CredentialsService implements OnModuleInit {
       );
     }
     return stopped;
+  }
+
+  /**
+   * The admin who mints a token of another user and is handed it (an account token, a rotated
+   * PAT), or mints one through such a token: the token carries them as `act`, so whatever is done
+   * with it is audited as theirs. Another admin's token is never handed to an admin (403): an
+   * admin could otherwise act as a peer and be recorded as one.
+   */
+  private impersonatorOf(owner: PrincipalUser, acting: Acting): string | undefined {
+    const { actor } = acting;
+    if (!actor || actor.id === owner.id) return undefined;
+    if (owner.roles.includes('admin')) {
+      throw Problems.forbidden(
+        "An admin's token is minted or rotated only by that admin, never by another admin.",
+      );
+    }
+    return actor.id;
   }
 
   private async live(userId: string, kind: CredentialKind, id: string): Promise<CredentialEntity> {
