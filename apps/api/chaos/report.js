@@ -18,6 +18,11 @@ const TESTS = 'apps/api/test';
  * with `verdict` is decided by design, not by a test: `note` says why.
  */
 const ASVS = [
+  [
+    'V2.4.1',
+    'Anti-automation: excessive calls limited (a limit change keeps the count)',
+    ['admin-restrictions.e2e.spec.ts'],
+  ],
   ['V6.2.1', 'Passwords of at least 8 characters (15 recommended)', ['users.e2e.spec.ts']],
   ['V6.2.3', 'Password change requires the current and the new password', ['users.e2e.spec.ts']],
   ['V6.2.4', 'New passwords checked against the most common passwords', ['users.e2e.spec.ts']],
@@ -92,6 +97,16 @@ const ASVS = [
   ['V7.4.5', 'Administrators can terminate the sessions of a user', ['sessions.e2e.spec.ts']],
   ['V7.5.2', 'Users can view and terminate their active sessions', ['sessions.e2e.spec.ts']],
   [
+    'V8.2.1',
+    'Function-level access only with explicit permissions (admin scopes)',
+    ['admin-scopes.e2e.spec.ts', 'credential-matrix.e2e.spec.ts'],
+  ],
+  [
+    'V8.2.2',
+    "Data-specific access only with explicit permissions (an admin's restriction)",
+    ['admin-restrictions.e2e.spec.ts'],
+  ],
+  [
     'V9.1.1',
     'Self-contained tokens validated by signature before use',
     ['jwt-attacks.e2e.spec.ts'],
@@ -148,6 +163,11 @@ const ASVS = [
     'V14.2.2',
     'Sensitive responses not cached (Cache-Control: no-store)',
     ['sessions.e2e.spec.ts', 'api-keys.e2e.spec.ts', 'opaque-tokens.e2e.spec.ts'],
+  ],
+  [
+    'V16.2.1',
+    'Records say who (the acting admin, RFC 8693 act), when and where (last use)',
+    ['impersonation.e2e.spec.ts', 'verifier-usage.e2e.spec.ts', 'credential-lifecycle.e2e.spec.ts'],
   ],
   [
     'V16.2.5',

@@ -586,7 +586,7 @@ describe('minting beyond the holder', () => {
 
   it('a narrower credential may disable a broader one, but not enable it again', async () => {
     const admin = await createUser(t, { roles: ['admin'] });
-    const narrowAdmin = await patOf(admin, ['tokens:write']);
+    const narrowAdmin = await patOf(admin, ['admin:credentials']);
     const owner = await createUser(t, { roles: ['admin'] });
     const key = await createApiKey(t, owner, ['profile:read', 'users:write', 'tokens:write']);
     const keyPath = `/api/v1/api-keys/${key.id}`;
@@ -653,8 +653,8 @@ describe('minting beyond the holder', () => {
 
   it('an API key may rotate its own secret only within its own scopes, and then its old secret stops', async () => {
     const admin = await createUser(t, { roles: ['admin'] });
-    const key = await createApiKey(t, admin, ['tokens:write', 'tokens:read']);
-    const broader = await createApiKey(t, admin, ['tokens:write', 'users:write']);
+    const key = await createApiKey(t, admin, ['admin:credentials', 'tokens:read']);
+    const broader = await createApiKey(t, admin, ['admin:credentials', 'users:write']);
     const foreign = await t.http.post(`/api/v1/api-keys/${broader.id}/secret`, {
       authorization: tokenHeader(key),
       body: {},

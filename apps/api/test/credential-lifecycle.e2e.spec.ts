@@ -201,9 +201,13 @@ describe.each(KINDS)('$name: one lifecycle for every stored kind', (kind) => {
     ]);
   });
 
-  it('records its last use by real use only, never by introspection', async () => {
+  it('counts an introspection and a forward-auth check as use, written in a batch, never its minting', async () => {
     const user = await createUser(t);
     const held = await kind.issue(t, user);
+    const verifier = t.app.get(CredentialVerifier);
+    await verifier.flushUsage();
+    expect((await stateOf(t, held.id))?.last_used_at).toBeNull();
+
     const introspector = await createPat(t, await createUser(t, { roles: ['admin'] }), [
       'tokens:introspect',
     ]);
@@ -212,10 +216,14 @@ describe.each(KINDS)('$name: one lifecycle for every stored kind', (kind) => {
       body: { token: held.presented },
     });
     expect(introspected.body).toMatchObject({ active: true, sub: user.id });
-    await t.app.get(CredentialVerifier).flushUsage();
+    // Not a write per request: nothing until the buffer is flushed.
     expect((await stateOf(t, held.id))?.last_used_at).toBeNull();
-    expect((await held.call(t, 'GET', ME)).status).toBe(200);
-    await t.app.get(CredentialVerifier).flushUsage();
+    await verifier.flushUsage();
+    expect((await stateOf(t, held.id))?.last_used_at).toBeInstanceOf(Date);
+
+    await t.sql('UPDATE credentials SET last_used_at = NULL WHERE id = $1', [held.id]);
+    expect((await held.call(t, 'GET', '/api/v1/auth/verify')).status).toBe(200);
+    await verifier.flushUsage();
     expect((await stateOf(t, held.id))?.last_used_at).toBeInstanceOf(Date);
   });
 

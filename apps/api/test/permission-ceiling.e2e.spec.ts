@@ -84,7 +84,7 @@ describe('permission ceiling: the reported escalations', () => {
   it("refuses an admin's narrow PAT minting an account token that acts as another user", async () => {
     const admin = await createUser(t, { roles: ['admin'] });
     const victim = await createUser(t);
-    const { token } = await createPat(t, admin, ['tokens:write']);
+    const { token } = await createPat(t, admin, ['tokens:write', 'admin:credentials']);
     const res = await t.http.request('PUT', `/api/v1/users/${victim.id}/api-token`, {
       bearer: token,
     });
@@ -105,7 +105,7 @@ describe('permission ceiling: the reported escalations', () => {
     const admin = await createUser(t, { roles: ['admin'] });
     const owner = await createUser(t, { roles: ['admin'] });
     const key = await createApiKey(t, owner, ['users:read', 'audit:read', 'tokens:write']);
-    const { token } = await createPat(t, admin, ['tokens:write']);
+    const { token } = await createPat(t, admin, ['admin:credentials']);
     const [before] = await t.sql<{ hash: string }>(
       "SELECT encode(secret_hash, 'hex') AS hash FROM credentials WHERE id = $1",
       [key.id],
@@ -211,7 +211,7 @@ interface MintContext {
 
 const ALL_ADMIN = scopesForRoles(['admin']);
 const USER_SCOPES = scopesForRoles(['user']);
-const NARROW: Scope[] = ['profile:read', 'tokens:write'];
+const NARROW: Scope[] = ['profile:read', 'tokens:write', 'admin:credentials'];
 
 const beyond = (asked: readonly Scope[], held: readonly Scope[]) =>
   asked.some((scope) => !held.includes(scope));

@@ -17,6 +17,7 @@ describe('route authentication declarations', () => {
               'authenticated',
               ...(route.roles.length ? [`roles=${route.roles.join('|')}`] : []),
               ...(route.scopes.length ? [`scopes=${route.scopes.join(',')}`] : []),
+              ...(route.othersScopes.length ? [`others=${route.othersScopes.join(',')}`] : []),
               ...(route.interactiveOnly ? ['interactive-only'] : []),
               ...(route.allowedWhilePasswordChange ? ['while-password-change'] : []),
             ]),

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'not_found',
   'conflict',
   'unavailable',
+  'restricted_by_admin',
   'internal_error',
 ] as const;
 

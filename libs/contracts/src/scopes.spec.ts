@@ -10,6 +10,8 @@ describe('scopes', () => {
     expect(scopes).toContain('tokens:write');
     expect(scopes).not.toContain('users:write');
     expect(scopes).not.toContain('audit:read');
+    expect(scopes).not.toContain('admin:credentials');
+    expect(scopes).not.toContain('admin:keys');
   });
 
   it('never lets a credential carry more than its holder', () => {

@@ -7,11 +7,14 @@ export const SCOPE_DESCRIPTIONS = {
   'users:read': 'List and read users (admins only)',
   'users:write': 'Create, change and disable users (admins only)',
   'tokens:read': 'List tokens and API keys',
-  'tokens:write': 'Create and revoke tokens and API keys',
+  'tokens:write': 'Create, change and revoke your own tokens and API keys',
   'sessions:read': 'List sessions',
   'sessions:write': 'Revoke sessions',
   'audit:read': 'Read the audit log (admins only)',
   'tokens:introspect': 'Introspect tokens for other services',
+  'admin:credentials':
+    "List, disable, rotate, revoke and rate-limit other users' tokens, API keys and sessions (admins only)",
+  'admin:keys': 'List and rotate the signing keys (admins only)',
 } as const;
 
 export type Scope = keyof typeof SCOPE_DESCRIPTIONS;

@@ -175,6 +175,8 @@ export const introspectionResponseSchema = z.object({
   iat: z.number().int().optional(),
   token_type: z.string().optional(),
   client_id: z.string().optional(),
+  /** RFC 8693 §4.1: the admin acting through the token, when it is not its subject. */
+  act: z.object({ sub: z.string() }).optional(),
   /** Latchkey's own member: which kind of credential the token is. */
   auth_method: z.enum(AUTH_METHODS).optional(),
 });

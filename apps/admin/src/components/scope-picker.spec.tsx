@@ -58,6 +58,24 @@ describe('ScopePicker', () => {
     ).toBe(true);
   });
 
+  it.each(['admin:credentials', 'admin:keys'] as const)(
+    'offers %s to an admin, with its description, and shows it to a user as not allowed',
+    (scope) => {
+      const { unmount } = renderWithMantine(
+        <Harness allowed={scopesForRoles(['admin'])} onChange={() => undefined} />,
+      );
+      const offered = screen.getByRole('checkbox', { name: scope }) as HTMLInputElement;
+      expect(offered.disabled).toBe(false);
+      expect(screen.getByText(SCOPE_DESCRIPTIONS[scope])).toBeTruthy();
+      unmount();
+
+      renderWithMantine(<Harness allowed={scopesForRoles(['user'])} onChange={() => undefined} />);
+      expect((screen.getByRole('checkbox', { name: scope }) as HTMLInputElement).disabled).toBe(
+        true,
+      );
+    },
+  );
+
   it("names whose roles forbid a scope: the signer's own, or the user an admin acts for", () => {
     const { unmount } = renderWithMantine(
       <Harness allowed={scopesForRoles(['user'])} onChange={() => undefined} />,

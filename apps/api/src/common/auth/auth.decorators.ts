@@ -13,6 +13,15 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 /** The credential must carry every one of these scopes (403 insufficient_scope otherwise). */
 export const RequireScopes = (...scopes: Scope[]) => SetMetadata(REQUIRED_SCOPES, scopes);
 
+export const OTHERS_SCOPES = 'latchkey:others-scopes';
+
+/**
+ * A route on a user's credentials that serves the user themself with the scopes of
+ * @RequireScopes, and an admin acting on another user's with these instead: the handler then
+ * checks whose they are (SelfOrAdminUserId, assertMayActOnCredentialsOf).
+ */
+export const OnOthersRequireScopes = (...scopes: Scope[]) => SetMetadata(OTHERS_SCOPES, scopes);
+
 /** The user must hold one of these roles (403 forbidden otherwise). */
 export const Roles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);
 

@@ -5,6 +5,8 @@ import type { Principal } from './principal.js';
 export interface RouteRequirements {
   roles: Role[];
   scopes: Scope[];
+  /** Scopes that stand in for `scopes` when an admin acts on another user's credentials. */
+  othersScopes?: Scope[];
   interactiveOnly: boolean;
   /** Open to a sign-in that must change its password first (reading itself, changing it). */
   allowedWhilePasswordChange?: boolean;
@@ -30,9 +32,20 @@ export function refusal(
     return Problems.forbidden(`This needs the role ${requirements.roles.join(' or ')}.`);
   }
   const missing = missingScopes(principal.scopes, requirements.scopes);
-  if (missing.length > 0) return Problems.insufficientScope(missing);
+  if (missing.length > 0 && !mayActOnOthers(principal, requirements.othersScopes ?? [])) {
+    return Problems.insufficientScope(missing);
+  }
   if (requirements.interactiveOnly && !INTERACTIVE_METHODS.includes(principal.method)) {
     return Problems.forbidden('This needs your password or a browser session, not a token.');
   }
   return null;
+}
+
+/** An admin whose credential holds what acting on other users' credentials takes. */
+function mayActOnOthers(principal: Principal, othersScopes: Scope[]): boolean {
+  return (
+    othersScopes.length > 0 &&
+    principal.user.roles.includes('admin') &&
+    missingScopes(principal.scopes, othersScopes).length === 0
+  );
 }

@@ -26,6 +26,11 @@ export interface Principal {
   passwordChangeRequired?: true;
   /** The credential's own facts, as verification found them (and the cache keeps them). */
   credential?: CredentialFacts;
+  /**
+   * The admin acting through this credential of `user` (RFC 8693 `act`): an account token an
+   * admin minted for the user, and what was minted with it. Audit events name the admin.
+   */
+  actor?: PrincipalUser;
 }
 
 export interface CredentialFacts {
@@ -46,13 +51,21 @@ export interface PrincipalOptions {
   credentialId?: string;
   passwordChangeRequired?: boolean;
   credential?: CredentialFacts;
+  actor?: PrincipalUser;
 }
 
 /** The caller, with scopes never beyond what the user's roles allow. */
 export function principalFor(
   user: PrincipalUser,
   method: AuthMethod,
-  { granted, sessionId, credentialId, passwordChangeRequired, credential }: PrincipalOptions = {},
+  {
+    granted,
+    sessionId,
+    credentialId,
+    passwordChangeRequired,
+    credential,
+    actor,
+  }: PrincipalOptions = {},
 ): Principal {
   const principal: Principal = {
     method,
@@ -63,11 +76,14 @@ export function principalFor(
   if (credentialId) principal.credentialId = credentialId;
   if (passwordChangeRequired) principal.passwordChangeRequired = true;
   if (credential) principal.credential = credential;
+  if (actor) principal.actor = { id: actor.id, login: actor.login, roles: actor.roles };
   return principal;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** Scopes of the route the principal lacks, let in to act on other users' credentials only. */
+    selfScopesMissing?: Scope[];
   }
 }

@@ -6,6 +6,7 @@ import {
   ALLOWED_WHILE_PASSWORD_CHANGE,
   INTERACTIVE_ONLY,
   IS_PUBLIC,
+  OTHERS_SCOPES,
   OWN_PAGES_ONLY,
   REQUIRED_ROLES,
   REQUIRED_SCOPES,
@@ -22,6 +23,8 @@ export interface RouteAuth {
   public: boolean;
   roles: Role[];
   scopes: Scope[];
+  /** What an admin needs instead of `scopes` to act on another user's credentials. */
+  othersScopes: Scope[];
   interactiveOnly: boolean;
   /** The controller class and method name that serve it. */
   controller: Type;
@@ -76,6 +79,7 @@ export function listRoutes(app: INestApplication): RouteAuth[] {
           public: metadata<boolean>(IS_PUBLIC, handler, controller) ?? false,
           roles: metadata<Role[]>(REQUIRED_ROLES, handler, controller) ?? [],
           scopes: metadata<Scope[]>(REQUIRED_SCOPES, handler, controller) ?? [],
+          othersScopes: metadata<Scope[]>(OTHERS_SCOPES, handler, controller) ?? [],
           interactiveOnly: metadata<boolean>(INTERACTIVE_ONLY, handler, controller) ?? false,
           controller,
           handler: name,

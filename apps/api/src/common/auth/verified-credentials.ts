@@ -74,6 +74,8 @@ function cacheKey(scheme: string, presented: string): string {
 function dependenciesOf(principal: Principal): string[] {
   return [
     principal.user.id,
+    // A change to the admin acting through it (a role taken away) is a change to it.
+    principal.actor?.id,
     principal.credentialId,
     principal.sessionId,
     principal.credential?.tokenId,

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import {
   RateLimiterMemory,
   RateLimiterRedis,
-  RateLimiterRes,
   type RateLimiterAbstract,
+  type RateLimiterRes,
 } from 'rate-limiter-flexible';
 import type { RateLimit } from '@latchkey/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
@@ -33,31 +33,30 @@ export class RateLimits {
 
   /**
    * Counts one request of `id` against `limit`: the headers to send, or 429 (with them and
-   * Retry-After) when the quota is spent.
+   * Retry-After) when the quota is spent. The count of `id` is kept whatever the limit: changing
+   * a credential's limit applies the new quota to the requests already counted in the current
+   * window (a new window length applies from the next window), so it never resets the counter.
    */
   async consume(policy: string, id: string, limit: RateLimit): Promise<RateLimitHeaders> {
     const key = createHash('sha256').update(id, 'utf8').digest('base64url').slice(0, 32);
-    try {
-      return headersOf(policy, limit, await this.limiter(limit).consume(key));
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
-      const headers = headersOf(policy, limit, error);
-      const retryAfter = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-      throw Problems.rateLimited(retryAfter, {
-        detail: `This is limited to ${limit.requests} requests per ${limit.perSeconds} seconds. Try again in ${retryAfter} seconds.`,
-        headers,
-      });
-    }
+    const state = await this.limiter(policy).consume(key, 1, { customDuration: limit.perSeconds });
+    const headers = headersOf(policy, limit, state);
+    if (state.consumedPoints <= limit.requests) return headers;
+    const retryAfter = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+    throw Problems.rateLimited(retryAfter, {
+      detail: `This is limited to ${limit.requests} requests per ${limit.perSeconds} seconds. Try again in ${retryAfter} seconds.`,
+      headers,
+    });
   }
 
-  private limiter({ requests, perSeconds }: RateLimit): RateLimiterAbstract {
-    const name = `${requests}/${perSeconds}`;
-    let limiter = this.limiters.get(name);
+  /** One counter store per policy; the quota is checked here, so the store never refuses. */
+  private limiter(policy: string): RateLimiterAbstract {
+    let limiter = this.limiters.get(policy);
     if (!limiter) {
       const options = {
-        keyPrefix: `${this.prefix}${name}`,
-        points: requests,
-        duration: perSeconds,
+        keyPrefix: `${this.prefix}${policy}`,
+        points: Number.MAX_SAFE_INTEGER,
+        duration: 1,
       };
       const memory = new RateLimiterMemory(options);
       limiter = this.redis.client
@@ -68,7 +67,7 @@ export class RateLimits {
             insuranceLimiter: memory,
           })
         : memory;
-      this.limiters.set(name, limiter);
+      this.limiters.set(policy, limiter);
     }
     return limiter;
   }
@@ -78,6 +77,6 @@ function headersOf(policy: string, limit: RateLimit, state: RateLimiterRes): Rat
   const reset = Math.max(0, Math.ceil(state.msBeforeNext / 1000));
   return {
     'RateLimit-Policy': `"${policy}";q=${limit.requests};w=${limit.perSeconds}`,
-    RateLimit: `"${policy}";r=${Math.max(0, state.remainingPoints)};t=${reset}`,
+    RateLimit: `"${policy}";r=${Math.max(0, limit.requests - state.consumedPoints)};t=${reset}`,
   };
 }

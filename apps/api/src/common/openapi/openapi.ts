@@ -177,6 +177,9 @@ function describeAuth(operation: OperationObject, route: RouteAuth): void {
   const needs = [
     ...(route.roles.length > 0 ? [`role ${route.roles.join(' or ')}`] : []),
     ...(route.scopes.length > 0 ? [`scopes ${route.scopes.join(', ')}`] : []),
+    ...(route.othersScopes.length > 0
+      ? [`for another user's credentials, role admin and scopes ${route.othersScopes.join(', ')}`]
+      : []),
     ...(route.interactiveOnly ? ['a password or browser session, not a token'] : []),
   ];
   if (needs.length > 0) {
@@ -185,7 +188,11 @@ function describeAuth(operation: OperationObject, route: RouteAuth): void {
       .filter(Boolean)
       .join('\n\n');
   }
-  Object.assign(operation, { 'x-required-scopes': route.scopes, 'x-required-roles': route.roles });
+  Object.assign(operation, {
+    'x-required-scopes': route.scopes,
+    'x-required-roles': route.roles,
+    ...(route.othersScopes.length > 0 ? { 'x-others-required-scopes': route.othersScopes } : {}),
+  });
 }
 
 /** Every error an operation can answer, each as a Problem. */

@@ -38,6 +38,9 @@ export const Problems = {
     }),
   forbidden: (detail = 'You are not allowed to do this.') =>
     new ProblemException({ status: 403, code: 'forbidden', detail }),
+  /** The owner tried to lift what an admin put on their credential (disabled, a rate limit). */
+  restrictedByAdmin: (detail: string) =>
+    new ProblemException({ status: 403, code: 'restricted_by_admin', detail }),
   insufficientScope: (missing: Scope[]) =>
     new ProblemException({
       status: 403,

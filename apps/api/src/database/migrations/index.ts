@@ -5,6 +5,7 @@ import { CreatePasskeys1764064800000 } from './1764064800000-CreatePasskeys.js';
 import { UserPasswordResetLastLogin1764151200000 } from './1764151200000-UserPasswordResetLastLogin.js';
 import { OneCredentialsTable1764237600000 } from './1764237600000-OneCredentialsTable.js';
 import { UserLoginKey1764320000000 } from './1764320000000-UserLoginKey.js';
+import { CredentialRestrictionAuthority1764330000000 } from './1764330000000-CredentialRestrictionAuthority.js';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   UserPasswordResetLastLogin1764151200000,
   OneCredentialsTable1764237600000,
   UserLoginKey1764320000000,
+  CredentialRestrictionAuthority1764330000000,
 ];

@@ -32,12 +32,13 @@ import {
 } from '@latchkey/contracts';
 import type { z } from 'zod';
 import { actingFor } from '../../common/auth/acting.js';
-import { RequireScopes, Roles } from '../../common/auth/auth.decorators.js';
+import { OnOthersRequireScopes, RequireScopes, Roles } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import { minterOf } from '../../common/auth/permission-ceiling.js';
 import type { Principal } from '../../common/auth/principal.js';
-import { SelfOrAdminUserId } from '../../common/auth/user-id-param.js';
+import { assertMayActOnCredentialsOf, SelfOrAdminUserId } from '../../common/auth/user-id-param.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
+import { Problems } from '../../common/problem/problem.exception.js';
 import { UuidParamPipe } from '../../common/validation/uuid-param.pipe.js';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
 import { rateLimitOf, toApiKey } from '../credentials/credentials.mapper.js';
@@ -57,7 +58,7 @@ export class ApiKeysController {
   @Post('users/:id/api-keys')
   @HttpCode(201)
   @Roles('admin')
-  @RequireScopes('tokens:write')
+  @RequireScopes('admin:credentials')
   @ApiOperation({
     summary: 'Create an API key + secret for a user (admin); the secret is shown only here',
     description:
@@ -93,7 +94,10 @@ export class ApiKeysController {
 
   @Get('users/:id/api-keys')
   @RequireScopes('tokens:read')
-  @ApiOperation({ summary: "A user's API keys, without secrets (self or admin)" })
+  @OnOthersRequireScopes('admin:credentials')
+  @ApiOperation({
+    summary: "A user's API keys, without secrets (self or admin)",
+  })
   @ApiParam({ name: 'id', description: 'A user id, or `me`' })
   @ApiQuery({ name: 'state', enum: CREDENTIAL_STATES, required: false })
   @ApiResponse({ status: 200, schema: responseSchema(apiKeyListSchema) })
@@ -107,7 +111,7 @@ export class ApiKeysController {
 
   @Patch('api-keys/:id')
   @Roles('admin')
-  @RequireScopes('tokens:write')
+  @RequireScopes('admin:credentials')
   @ApiOperation({
     summary: 'Rename, disable or enable, or rate-limit an API key (admin)',
     description:
@@ -136,7 +140,7 @@ export class ApiKeysController {
   @Post('api-keys/:id/secret')
   @HttpCode(200)
   @Roles('admin')
-  @RequireScopes('tokens:write')
+  @RequireScopes('admin:credentials')
   @ApiOperation({
     summary: 'Rotate the secret of an API key (admin)',
     description:
@@ -162,7 +166,10 @@ export class ApiKeysController {
   @Delete('api-keys/:id')
   @HttpCode(204)
   @RequireScopes('tokens:write')
-  @ApiOperation({ summary: 'Revoke an API key and its exchanged tokens (its user or an admin)' })
+  @OnOthersRequireScopes('admin:credentials')
+  @ApiOperation({
+    summary: 'Revoke an API key and its exchanged tokens (its user, or an admin)',
+  })
   @ApiResponse({ status: 204 })
   async revoke(
     @CurrentPrincipal() principal: Principal,
@@ -171,7 +178,10 @@ export class ApiKeysController {
   ): Promise<void> {
     const key = await this.credentials.findLive(KIND, id);
     // Someone else's key is as good as unknown to a non-admin.
-    const owner = principal.user.roles.includes('admin') ? key.userId : principal.user.id;
-    await this.credentials.revokeOfUser(owner, KIND, id, actingFor(principal, request));
+    if (key.userId !== principal.user.id && !principal.user.roles.includes('admin')) {
+      throw Problems.notFound('No API key has this id.');
+    }
+    assertMayActOnCredentialsOf(request, key.userId);
+    await this.credentials.revokeOfUser(key.userId, KIND, id, actingFor(principal, request));
   }
 }

@@ -16,22 +16,31 @@ export interface AuditRecord {
   context?: RequestContext | null;
   /** Names and ids only: never a secret, a token or a password. */
   details?: Record<string, unknown>;
+  /** The user whose credential the actor (an admin) acted through; the subject unless named. */
+  onBehalfOf?: AuditParty;
 }
 
 @Injectable()
 export class AuditService {
   constructor(@Inject(AuditRepository) private readonly events: AuditRepository) {}
 
-  record(type: AuditEventType, { actor, subject, context, details }: AuditRecord): Promise<void> {
+  record(
+    type: AuditEventType,
+    { actor, subject, context, details, onBehalfOf }: AuditRecord,
+  ): Promise<void> {
+    const party = subject ?? onBehalfOf;
     return this.events.insert({
       type,
       actorId: actor?.id ?? null,
       actorLogin: actor?.login ?? null,
-      subjectId: subject?.id ?? null,
-      subjectLogin: subject?.login ?? null,
+      subjectId: party?.id ?? null,
+      subjectLogin: party?.login ?? null,
       ip: context?.ip ?? null,
       userAgent: context?.userAgent ?? null,
-      details: details ?? {},
+      details: {
+        ...details,
+        ...(onBehalfOf ? { onBehalfOf: { id: onBehalfOf.id, login: onBehalfOf.login } } : {}),
+      },
     });
   }
 

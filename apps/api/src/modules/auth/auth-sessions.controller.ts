@@ -10,7 +10,7 @@ import {
 import { RequireScopes } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
-import { requestContext } from '../../common/auth/request-context.js';
+import { actingFor } from '../../common/auth/acting.js';
 import { responseSchema } from '../../common/openapi/json-schema.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 import { UuidParamPipe } from '../../common/validation/uuid-param.pipe.js';
@@ -54,9 +54,8 @@ export class AuthSessionsController {
     );
     if (ids.length > 0) {
       await this.audit.record('session.revoked', {
-        actor: principal.user,
+        ...actingFor(principal, request),
         subject: principal.user,
-        context: requestContext(request),
         details: { sessionIds: ids, reason: 'signed_out_others' },
       });
     }
@@ -77,9 +76,8 @@ export class AuthSessionsController {
       throw Problems.notFound('You have no active session with this id.');
     }
     await this.audit.record('session.revoked', {
-      actor: principal.user,
+      ...actingFor(principal, request),
       subject: principal.user,
-      context: requestContext(request),
       details: { sessionId: id },
     });
   }

@@ -2,11 +2,12 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { Reflector } from '@nestjs/core';
 import { AuthGuard, type AuthGuardAuthenticateOptions } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Role, Scope } from '@latchkey/contracts';
+import { missingScopes, type Role, type Scope } from '@latchkey/contracts';
 import {
   ALLOWED_WHILE_PASSWORD_CHANGE,
   INTERACTIVE_ONLY,
   IS_PUBLIC,
+  OTHERS_SCOPES,
   REQUIRED_ROLES,
   REQUIRED_SCOPES,
 } from '../../common/auth/auth.decorators.js';
@@ -68,15 +69,19 @@ export class AuthenticationGuard implements CanActivate {
     if (!principal) throw Problems.invalidCredentials();
     await this.credentials.admit(principal, request, http.getResponse<FastifyReply>());
     request.principal = principal;
+    const scopes = this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [];
     const denied = refusal(principal, {
       roles: this.reflector.getAllAndOverride<Role[]>(REQUIRED_ROLES, targets) ?? [],
-      scopes: this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [],
+      scopes,
+      othersScopes: this.reflector.getAllAndOverride<Scope[]>(OTHERS_SCOPES, targets) ?? [],
       interactiveOnly:
         this.reflector.getAllAndOverride<boolean>(INTERACTIVE_ONLY, targets) ?? false,
       allowedWhilePasswordChange:
         this.reflector.getAllAndOverride<boolean>(ALLOWED_WHILE_PASSWORD_CHANGE, targets) ?? false,
     });
     if (denied) throw denied;
+    // Let in on its admin scopes alone: it may act on others' credentials, not on its own.
+    request.selfScopesMissing = missingScopes(principal.scopes, scopes);
     return true;
   }
 

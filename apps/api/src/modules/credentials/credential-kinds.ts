@@ -20,6 +20,8 @@ export interface MintRequest {
   expiresAt: Date | null;
   /** Epoch ms, from the Clock. */
   now: number;
+  /** An admin who mints it for another user and holds it: the JWT's `act` (RFC 8693 §4.1). */
+  actorId?: string;
 }
 
 /** How a presented string of a secret-checked kind finds its row and is checked against it. */
@@ -69,11 +71,12 @@ const NO_SECRET_HASH = hashToken('lks_ no key has this secret');
 
 async function mintJwt(
   kind: 'personalAccessToken' | 'accountToken',
-  { userId, expiresAt, now }: MintRequest,
+  { userId, expiresAt, now, actorId }: MintRequest,
   jwt: JwtService,
 ): Promise<Minted> {
   const expiresIn = expiresAt === null ? null : Math.ceil((expiresAt.getTime() - now) / 1000);
-  const signed = await jwt.sign(kind, { subject: userId, expiresIn });
+  const claims = actorId ? { act: { sub: actorId } } : {};
+  const signed = await jwt.sign(kind, { subject: userId, expiresIn, claims });
   return {
     secret: signed.token,
     lookup: signed.jti,

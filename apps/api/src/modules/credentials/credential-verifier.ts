@@ -165,7 +165,16 @@ export class CredentialVerifier implements OnModuleInit, OnModuleDestroy {
         await this.rateLimits.consume('credential', principal.credentialId, limit),
       );
     }
-    this.usage.touch(principal.credentialId, request.ip);
+    this.recordUse(principal, request.ip);
+  }
+
+  /**
+   * The credential `principal` stands for was used (a request, a forward-auth check, an
+   * introspection by another service): its last use, written later in a batch, from `ip` when
+   * the address of whoever presented it is known.
+   */
+  recordUse(principal: Principal, ip: string | null): void {
+    if (principal.credentialId) this.usage.touch(principal.credentialId, ip);
   }
 
   private async verifyJwt(
@@ -175,7 +184,13 @@ export class CredentialVerifier implements OnModuleInit, OnModuleDestroy {
     if (!descriptor.enabled(this.config)) return null;
     const row = await this.credentials.findLive(descriptor.kind, jwt.jti);
     if (!row || row.userId !== jwt.sub) return null;
-    return (await this.verified(descriptor, row, null))?.principal ?? null;
+    const principal = (await this.verified(descriptor, row, null))?.principal ?? null;
+    const actorId = actorOf(jwt);
+    if (!principal || actorId === undefined) return principal;
+    // The admin acting through it must still be an active admin: their power ends with their role.
+    const actor = await this.users.findActive(actorId);
+    if (!actor?.roles.includes('admin')) return null;
+    return { ...principal, actor: { id: actor.id, login: actor.login, roles: actor.roles } };
   }
 
   /** The caller of a matched row, with the version of the secret that matched. */
@@ -217,6 +232,14 @@ export class CredentialVerifier implements OnModuleInit, OnModuleDestroy {
     });
     return { row, principal };
   }
+}
+
+/** The `act` of a verified JWT (RFC 8693 §4.1): who acts through it, when it is not its subject. */
+function actorOf(jwt: VerifiedJwt): string | undefined {
+  const act = jwt.claims.act;
+  if (typeof act !== 'object' || act === null) return undefined;
+  const sub = (act as { sub?: unknown }).sub;
+  return typeof sub === 'string' ? sub : undefined;
 }
 
 /** Stands in for a missing row in the constant-time comparison. */

@@ -10,6 +10,9 @@ export const CREDENTIAL_KINDS = [
 ] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
+/** Who put a restriction (disabled, a rate limit) on a credential: only an admin lifts an admin's. */
+export type RestrictionAuthority = 'owner' | 'admin';
+
 /** Reasons stored with a revocation; `expired` and `user_disabled` are read from the state. */
 export type StoredRevokedReason = 'revoked' | 'rotated' | 'leaked';
 
@@ -63,6 +66,9 @@ export class CredentialEntity {
   @Column({ name: 'rate_limit_per_seconds', type: 'integer', nullable: true })
   rateLimitPerSeconds!: number | null;
 
+  @Column({ name: 'rate_limit_set_by', type: 'text', nullable: true })
+  rateLimitSetBy!: RestrictionAuthority | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', insert: false, update: false })
   createdAt!: Date;
 
@@ -71,6 +77,9 @@ export class CredentialEntity {
 
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
   disabledAt!: Date | null;
+
+  @Column({ name: 'disabled_by', type: 'text', nullable: true })
+  disabledBy!: RestrictionAuthority | null;
 
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt!: Date | null;

@@ -11,6 +11,7 @@ import type { LiveTokens } from '../signing-keys/signing-keys.service.js';
 import {
   CredentialEntity,
   type CredentialKind,
+  type RestrictionAuthority,
   type StoredRevokedReason,
 } from './credential.entity.js';
 
@@ -18,10 +19,28 @@ export type NewCredential = Pick<
   CredentialEntity,
   'userId' | 'kind' | 'name' | 'scopes' | 'lookup' | 'kid' | 'expiresAt'
 > &
-  Partial<Pick<CredentialEntity, 'secretHash' | 'rateLimitRequests' | 'rateLimitPerSeconds'>>;
+  Partial<
+    Pick<
+      CredentialEntity,
+      | 'secretHash'
+      | 'rateLimitRequests'
+      | 'rateLimitPerSeconds'
+      | 'rateLimitSetBy'
+      | 'disabledAt'
+      | 'disabledBy'
+    >
+  >;
 
 export type CredentialChanges = Partial<
-  Pick<CredentialEntity, 'name' | 'disabledAt' | 'rateLimitRequests' | 'rateLimitPerSeconds'>
+  Pick<
+    CredentialEntity,
+    | 'name'
+    | 'disabledAt'
+    | 'disabledBy'
+    | 'rateLimitRequests'
+    | 'rateLimitPerSeconds'
+    | 'rateLimitSetBy'
+  >
 >;
 
 /** Works now, or until a rotation overlap ends. */
@@ -242,9 +261,11 @@ function fromRaw(row: Record<string, unknown>): Partial<CredentialEntity> {
     kid: row.kid as string | null,
     rateLimitRequests: row.rate_limit_requests as number | null,
     rateLimitPerSeconds: row.rate_limit_per_seconds as number | null,
+    rateLimitSetBy: row.rate_limit_set_by as RestrictionAuthority | null,
     createdAt: row.created_at as Date,
     expiresAt: row.expires_at as Date | null,
     disabledAt: row.disabled_at as Date | null,
+    disabledBy: row.disabled_by as RestrictionAuthority | null,
     lastUsedAt: row.last_used_at as Date | null,
     lastUsedIp: row.last_used_ip as string | null,
     revokedAt: row.revoked_at as Date | null,

@@ -21,7 +21,13 @@ import { AuditService } from '../audit/audit.service.js';
 import { InvalidJwt, JwtService } from '../signing-keys/jwt.service.js';
 import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import { UsersService } from '../users/users.service.js';
-import type { CredentialEntity, CredentialKind, StoredRevokedReason } from './credential.entity.js';
+import type {
+  CredentialEntity,
+  CredentialKind,
+  RestrictionAuthority,
+  StoredRevokedReason,
+} from './credential.entity.js';
+import { rateLimitOf } from './credentials.mapper.js';
 import { descriptorOfJwt, DESCRIPTORS } from './credential-kinds.js';
 import { CredentialVerifier } from './credential-verifier.js';
 import { CredentialsRepository } from './credentials.repository.js';
@@ -48,6 +54,8 @@ export interface IssueInput {
   scopes: Scope[] | null;
   expiresAt: Date | null;
   rateLimit?: RateLimit | null;
+  /** A rotation's successor keeps the restrictions of the token it replaces, and who set them. */
+  inherited?: Pick<CredentialEntity, 'disabledAt' | 'disabledBy' | 'rateLimitSetBy'>;
 }
 
 /**
@@ -96,9 +104,10 @@ export class CredentialsService implements OnModuleInit {
       owner,
       input.scopes ? { requested: input.scopes } : { everything: true },
     );
+    const actorId = descriptor.jwtKind ? this.impersonatorOf(owner, acting) : undefined;
     const expiresAt = kind === 'personal_access_token' ? this.checkedExpiry(input.expiresAt) : null;
     const minted = await descriptor.mint(
-      { userId: owner.id, expiresAt, now: this.clock.now() },
+      { userId: owner.id, expiresAt, now: this.clock.now(), ...(actorId ? { actorId } : {}) },
       this.jwt,
       this.config,
     );
@@ -113,6 +122,8 @@ export class CredentialsService implements OnModuleInit {
       secretHash: minted.secretHash ?? null,
       rateLimitRequests: input.rateLimit?.requests ?? null,
       rateLimitPerSeconds: input.rateLimit?.perSeconds ?? null,
+      rateLimitSetBy: input.rateLimit ? authorityOf(acting, owner.id) : null,
+      ...input.inherited,
     };
     let entity: CredentialEntity;
     let replaced: CredentialEntity | null = null;
@@ -134,6 +145,7 @@ export class CredentialsService implements OnModuleInit {
         ...(entity.scopes ? { scopes: entity.scopes } : {}),
         expiresAt: entity.expiresAt?.toISOString() ?? null,
         ...(descriptor.onePerUser ? { replaced: replaced !== null } : {}),
+        ...(actorId ? { act: { sub: actorId } } : {}),
       },
     });
     return { entity, secret: minted.secret };
@@ -178,6 +190,8 @@ export class CredentialsService implements OnModuleInit {
   /**
    * Renames, disables or enables, or sets the rate limit of a live credential. Enabling one
    * brings its permissions back, so it is for a credential holding all of them (as renewal is).
+   * A restriction an admin put on it (disabled, a rate limit) is lifted or changed by an admin
+   * only: its owner gets 403 restricted_by_admin. Setting the limit it already has is no change.
    */
   async update(
     userId: string,
@@ -188,19 +202,43 @@ export class CredentialsService implements OnModuleInit {
     acting: Acting,
   ): Promise<CredentialView> {
     const current = await this.live(userId, kind, id);
+    const authority = authorityOf(acting, current.userId);
     if (changes.disabled === false && current.disabledAt !== null) {
+      if (current.disabledBy === 'admin' && authority === 'owner') {
+        throw Problems.restrictedByAdmin(
+          'An admin disabled this credential: only an admin may enable it again.',
+        );
+      }
       const owner = await this.owner(current.userId, kind);
       assertWithinCeiling(minter, owner, { kept: current.scopes ?? [] });
+    }
+    const sameLimit =
+      changes.rateLimit === undefined || sameRateLimit(rateLimitOf(current), changes.rateLimit);
+    if (!sameLimit && current.rateLimitSetBy === 'admin' && authority === 'owner') {
+      throw Problems.restrictedByAdmin(
+        'An admin set this rate limit: only an admin may change or remove it.',
+      );
     }
     const updated = await this.credentials.update(current.id, {
       ...(changes.name !== undefined ? { name: changes.name } : {}),
       ...(changes.disabled !== undefined
-        ? { disabledAt: changes.disabled ? (current.disabledAt ?? this.clock.date()) : null }
+        ? changes.disabled
+          ? {
+              disabledAt: current.disabledAt ?? this.clock.date(),
+              disabledBy: current.disabledBy === 'admin' ? 'admin' : authority,
+            }
+          : { disabledAt: null, disabledBy: null }
         : {}),
       ...(changes.rateLimit !== undefined
         ? {
             rateLimitRequests: changes.rateLimit?.requests ?? null,
             rateLimitPerSeconds: changes.rateLimit?.perSeconds ?? null,
+            rateLimitSetBy:
+              changes.rateLimit === null
+                ? null
+                : sameLimit && current.rateLimitSetBy === 'admin'
+                  ? 'admin'
+                  : authority,
           }
         : {}),
     });
@@ -216,7 +254,9 @@ export class CredentialsService implements OnModuleInit {
 
   /**
    * A new PAT with the same name, scopes and rate limit (and, unless `expiresAt` is given, the
-   * same lifetime from now); the old one stops at once or after `overlapSeconds`.
+   * same lifetime from now); the old one stops at once or after `overlapSeconds`. A disabled
+   * token's successor is disabled too, and the restrictions keep who set them: rotating is no way
+   * around an admin's.
    */
   async rotate(
     userId: string,
@@ -249,10 +289,12 @@ export class CredentialsService implements OnModuleInit {
         name: old.name,
         scopes: old.scopes,
         expiresAt: expiresAt === null ? null : new Date(expiresAt),
-        rateLimit:
-          old.rateLimitRequests !== null && old.rateLimitPerSeconds !== null
-            ? { requests: old.rateLimitRequests, perSeconds: old.rateLimitPerSeconds }
-            : null,
+        rateLimit: rateLimitOf(old),
+        inherited: {
+          disabledAt: old.disabledAt,
+          disabledBy: old.disabledBy,
+          rateLimitSetBy: old.rateLimitSetBy,
+        },
       },
       minter,
       acting,
@@ -400,6 +442,23 @@ export class CredentialsService implements OnModuleInit {
     return stopped;
   }
 
+  /**
+   * The admin who mints a token of another user and is handed it (an account token, a rotated
+   * PAT), or mints one through such a token: the token carries them as `act`, so whatever is done
+   * with it is audited as theirs. Another admin's token is never handed to an admin (403): an
+   * admin could otherwise act as a peer and be recorded as one.
+   */
+  private impersonatorOf(owner: PrincipalUser, acting: Acting): string | undefined {
+    const { actor } = acting;
+    if (!actor || actor.id === owner.id) return undefined;
+    if (owner.roles.includes('admin')) {
+      throw Problems.forbidden(
+        "An admin's token is minted or rotated only by that admin, never by another admin.",
+      );
+    }
+    return actor.id;
+  }
+
   private async live(userId: string, kind: CredentialKind, id: string): Promise<CredentialEntity> {
     const credential = await this.credentials.findOfUser(userId, [kind], id);
     const live = credential?.revokedAt === null || (credential?.revokedAt ?? 0) > this.clock.date();
@@ -448,6 +507,18 @@ export class CredentialsService implements OnModuleInit {
     }
     return expiresAt;
   }
+}
+
+/**
+ * Who acts on a credential, as its restrictions record it: its owner, or an admin (another user,
+ * an admin acting through the owner's account token, or the operator at the console).
+ */
+function authorityOf(acting: Acting, ownerId: string): RestrictionAuthority {
+  return acting.actor === null || acting.actor.id !== ownerId ? 'admin' : 'owner';
+}
+
+function sameRateLimit(current: RateLimit | null, next: RateLimit | null): boolean {
+  return current?.requests === next?.requests && current?.perSeconds === next?.perSeconds;
 }
 
 function capitalised(text: string): string {

@@ -49,7 +49,9 @@ export class TokenInspectorService {
   /**
    * `{active: true, …}` exactly when the token would authenticate a request now, read through the
    * same verified-credential cache. Inactive answers for tokens that could be guessed (anything
-   * but a JWT) count as the caller's failures. Introspecting never marks a token used.
+   * but a JWT) count as the caller's failures. An active answer counts as use of the token, as
+   * a request with it would (batched, never a write per call), from an unknown address: the
+   * caller is the service the token was presented to, not its holder.
    */
   async introspect(
     token: string,
@@ -68,6 +70,7 @@ export class TokenInspectorService {
       (found) => !found && !JWT_SHAPE.test(token),
     );
     if (!principal) return INACTIVE;
+    this.verifier.recordUse(principal, null);
     const { issuedAt, expiresAt, clientId } = principal.credential ?? {};
     return {
       active: true,
@@ -78,6 +81,7 @@ export class TokenInspectorService {
       ...(issuedAt !== undefined ? { iat: Math.floor(issuedAt / 1000) } : {}),
       token_type: principal.method === 'api_key' ? 'api_key' : 'Bearer',
       ...(clientId ? { client_id: clientId } : {}),
+      ...(principal.actor ? { act: { sub: principal.actor.id } } : {}),
       auth_method: principal.method,
     };
   }

@@ -9,7 +9,7 @@ import {
 } from '@latchkey/contracts';
 import { actingFor } from '../../common/auth/acting.js';
 import { minterOf } from '../../common/auth/permission-ceiling.js';
-import { RequireScopes } from '../../common/auth/auth.decorators.js';
+import { OnOthersRequireScopes, RequireScopes } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { SelfOrAdminUserId } from '../../common/auth/user-id-param.js';
@@ -32,7 +32,10 @@ export class AccountTokenController {
 
   @Get()
   @RequireScopes('tokens:read')
-  @ApiOperation({ summary: "Whether the user's account API token is enabled (self or admin)" })
+  @OnOthersRequireScopes('admin:credentials')
+  @ApiOperation({
+    summary: "Whether the user's account API token is enabled (self or admin)",
+  })
   @ApiResponse({ status: 200, schema: responseSchema(apiTokenStateSchema) })
   async state(@SelfOrAdminUserId() userId: string): Promise<ApiTokenState> {
     await this.users.get(userId);
@@ -41,6 +44,7 @@ export class AccountTokenController {
 
   @Put()
   @RequireScopes('tokens:write')
+  @OnOthersRequireScopes('admin:credentials')
   @ApiOperation({
     summary: 'Enable or regenerate the account API token (self or admin)',
     description:
@@ -66,7 +70,10 @@ export class AccountTokenController {
   @Delete()
   @HttpCode(204)
   @RequireScopes('tokens:write')
-  @ApiOperation({ summary: 'Disable the account API token; it stops working at once' })
+  @OnOthersRequireScopes('admin:credentials')
+  @ApiOperation({
+    summary: 'Disable the account API token; it stops working at once (self or admin)',
+  })
   @ApiResponse({ status: 204 })
   async disable(
     @CurrentPrincipal() principal: Principal,

@@ -53,7 +53,7 @@ type RotateInput = z.output<typeof rotatePersonalAccessTokenSchema>;
 function created({ entity, secret }: Issued): PersonalAccessTokenCreated {
   const { id, name, scopes, expiresAt, createdAt, rateLimit } = toPersonalAccessToken({
     entity,
-    disabled: false,
+    disabled: entity.disabledAt !== null,
     revokedAt: null,
     revokedReason: null,
   });
@@ -172,7 +172,7 @@ export class PersonalAccessTokensController {
 
   @Get('users/:id/personal-access-tokens')
   @Roles('admin')
-  @RequireScopes('tokens:read')
+  @RequireScopes('admin:credentials')
   @ApiOperation({ summary: "A user's personal access tokens (admin)" })
   @ApiParam(USER_ID)
   @ApiQuery(STATE)
@@ -187,7 +187,7 @@ export class PersonalAccessTokensController {
 
   @Get('users/:id/personal-access-tokens/:tid')
   @Roles('admin')
-  @RequireScopes('tokens:read')
+  @RequireScopes('admin:credentials')
   @ApiOperation({ summary: "One of a user's personal access tokens (admin)" })
   @ApiParam(USER_ID)
   @ApiResponse({ status: 200, schema: responseSchema(personalAccessTokenSchema) })
@@ -200,7 +200,7 @@ export class PersonalAccessTokensController {
 
   @Patch('users/:id/personal-access-tokens/:tid')
   @Roles('admin')
-  @RequireScopes('tokens:write')
+  @RequireScopes('admin:credentials')
   @ApiOperation({
     summary: "Rename, disable or enable, or rate-limit a user's token (admin)",
     description: ENABLE_NEEDS_EVERY_SCOPE,
@@ -221,7 +221,7 @@ export class PersonalAccessTokensController {
   @Post('users/:id/personal-access-tokens/:tid/rotate')
   @HttpCode(201)
   @Roles('admin')
-  @RequireScopes('tokens:write')
+  @RequireScopes('admin:credentials')
   @ApiOperation({
     summary: "Rotate a user's personal access token (admin); the new token is shown once",
   })
@@ -241,7 +241,7 @@ export class PersonalAccessTokensController {
   @Delete('users/:id/personal-access-tokens/:tid')
   @HttpCode(204)
   @Roles('admin')
-  @RequireScopes('tokens:write')
+  @RequireScopes('admin:credentials')
   @ApiOperation({ summary: "Revoke a user's personal access token (admin)" })
   @ApiParam(USER_ID)
   @ApiResponse({ status: 204 })

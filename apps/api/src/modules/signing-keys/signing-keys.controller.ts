@@ -22,7 +22,7 @@ export class SigningKeysController {
 
   @Get()
   @Roles('admin')
-  @RequireScopes('tokens:read')
+  @RequireScopes('admin:keys')
   @ApiOperation({ summary: 'Signing keys, newest first (empty with JWT_SECRET)' })
   @ApiResponse({ status: 200, schema: responseSchema(signingKeyListSchema) })
   async list(): Promise<SigningKeyList> {
@@ -32,7 +32,7 @@ export class SigningKeysController {
   @Post('rotate')
   @HttpCode(201)
   @Roles('admin')
-  @RequireScopes('tokens:write')
+  @RequireScopes('admin:keys')
   @ApiOperation({
     summary: 'Start signing with a new key; the old one stays in the JWKS until its tokens expire',
   })

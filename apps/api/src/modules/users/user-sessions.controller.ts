@@ -26,7 +26,7 @@ export class UserSessionsController {
 
   @Get()
   @Roles('admin')
-  @RequireScopes('sessions:read')
+  @RequireScopes('admin:credentials')
   @ApiOperation({ summary: "A user's active sessions (admin)" })
   @ApiResponse({ status: 200, schema: responseSchema(sessionListSchema) })
   async list(
@@ -41,7 +41,7 @@ export class UserSessionsController {
   @Delete()
   @HttpCode(204)
   @Roles('admin')
-  @RequireScopes('sessions:write')
+  @RequireScopes('admin:credentials')
   @ApiOperation({ summary: 'Revoke every session of a user (admin)' })
   @ApiResponse({ status: 204 })
   async revokeAll(
@@ -62,7 +62,7 @@ export class UserSessionsController {
   @Delete(':sid')
   @HttpCode(204)
   @Roles('admin')
-  @RequireScopes('sessions:write')
+  @RequireScopes('admin:credentials')
   @ApiOperation({ summary: 'Revoke one session of a user (admin)' })
   @ApiResponse({ status: 204 })
   async revoke(
