@@ -136,9 +136,7 @@ describe('an admin acting through a user’s account token', () => {
       'SELECT kind, revoked_at FROM credentials WHERE user_id = $1',
       [peer.id],
     );
-    expect(held.every((row) => row.kind === 'personal_access_token' && !row.revoked_at)).toBe(
-      true,
-    );
+    expect(held.every((row) => row.kind === 'personal_access_token' && !row.revoked_at)).toBe(true);
     expect(held.length).toBeLessThanOrEqual(1);
   });
 
