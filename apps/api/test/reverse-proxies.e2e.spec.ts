@@ -86,7 +86,7 @@ beforeAll(async () => {
   ]);
   await waitForPort(nginxPort, nginx.output);
   user = await createUser(t);
-});
+}, 120_000);
 
 afterAll(async () => {
   await nginx?.stop();
@@ -201,5 +201,64 @@ describe('the README nginx block', () => {
       );
     }
     expect(recorded).toEqual([{ last_used_ip: '127.0.0.3' }]);
+  });
+});
+
+/** The README's Caddy block in Debian's caddy, between the same app and Latchkey. */
+describe('the README Caddy block', () => {
+  let caddy: Daemon;
+  let caddyPort: number;
+  let caddyDir: string;
+
+  beforeAll(async () => {
+    caddyPort = await findFreePort();
+    caddyDir = mkdtempSync(join(tmpdir(), 'latchkey-caddy-'));
+    const block = readmeBlock("Caddy (Debian's `caddy`", '')
+      .replace('app.example.com', `http://127.0.0.1:${caddyPort}`)
+      .replace('latchkey:3000', t.http.baseUrl.replace('http://', ''))
+      .replace('app:8080', `127.0.0.1:${app.port}`);
+    writeFileSync(join(caddyDir, 'Caddyfile'), `{\n  admin off\n}\n\n${block}`);
+    caddy = startDaemon(
+      installed('caddy'),
+      ['run', '--config', join(caddyDir, 'Caddyfile'), '--adapter', 'caddyfile'],
+      { ...process.env, XDG_DATA_HOME: caddyDir, XDG_CONFIG_HOME: caddyDir, HOME: caddyDir },
+    );
+    await waitForPort(caddyPort, caddy.output);
+  }, 60_000);
+
+  afterAll(async () => {
+    await caddy?.stop();
+    rmSync(caddyDir, { recursive: true, force: true });
+  });
+
+  it('sets the five identity headers over spoofed ones, and the client address', async () => {
+    const pat = await createPat(t, user, ['profile:read']);
+    const spoofed = Object.fromEntries(IDENTITY.map((name) => [name, 'spoofed']));
+    const res = await getFrom('127.0.0.5', caddyPort, '/', {
+      ...spoofed,
+      authorization: `Bearer ${pat.token}`,
+    });
+    expect(res.status).toBe(200);
+    const received = JSON.parse(res.text).headers as Record<string, string>;
+    expect(Object.fromEntries(IDENTITY.map((name) => [name, received[name]]))).toEqual({
+      'x-auth-user-id': user.id,
+      'x-auth-login': user.login,
+      'x-auth-roles': 'user',
+      'x-auth-scopes': 'profile:read',
+      'x-auth-method': 'personal_access_token',
+    });
+    expect(received['x-forwarded-for']).toBe('127.0.0.5');
+  });
+
+  it('passes a refusal on as it is, a 429 with its Retry-After included', async () => {
+    expect((await getFrom('127.0.0.6', caddyPort, '/', {})).status).toBe(401);
+    let limited = await getFrom('127.0.0.6', caddyPort, '/', {});
+    for (let i = 0; i <= IP_MAX_FAILURES && limited.status !== 429; i += 1) {
+      limited = await getFrom('127.0.0.6', caddyPort, '/', {
+        'x-auth-token': formatToken(TOKEN_PREFIXES.opaque, randomBytes(32)),
+      });
+    }
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   });
 });

@@ -127,6 +127,15 @@ export const CONFIG_VARIABLES = {
     description:
       'PostgreSQL connection string. Unset: an embedded PostgreSQL is started with its data under DATA_DIR.',
   },
+  DATABASE_LISTEN_URL: {
+    schema: z.url({
+      protocol: /^postgres(ql)?$/,
+      error: 'expected postgres://user:password@host:port/database',
+    }),
+    sensitive: true,
+    description:
+      'A direct PostgreSQL connection (not through a transaction-mode pooler such as PgBouncer) for the revocation feed, which needs LISTEN. Unset: DATABASE_URL. Checked at start-up with a NOTIFY round trip.',
+  },
   DATABASE_POOL_SIZE: {
     schema: positiveInt.max(200),
     default: '10',

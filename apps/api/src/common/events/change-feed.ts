@@ -5,8 +5,11 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { StartupError } from '../startup/startup-error.js';
 import { CredentialCache, type CacheOptions } from './credential-cache.js';
 
 /** The PostgreSQL channel every instance listens on. */
@@ -18,6 +21,9 @@ const RECONNECT_DELAY_MS = 1000;
  */
 const HEARTBEAT_INTERVAL_MS = 1000;
 const HEARTBEAT_TIMEOUT_MS = 2000;
+/** How long the start-up NOTIFY may take to come back; no subscriber has this topic. */
+const PROBE_TIMEOUT_MS = 3000;
+const PROBE_TOPIC = 'feed.probe';
 
 /** A change that makes cached state stale: `key` '*' means every key of the topic. */
 export interface Change {
@@ -47,7 +53,10 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
   private retry: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
 
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** True while notifications arrive: only then may a cache answer without the database. */
   get healthy(): boolean {
@@ -56,6 +65,39 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     await this.connect();
+    if (this.client) await this.proveListening(this.client);
+  }
+
+  /**
+   * A NOTIFY sent through the application's own connections must come back on the listening
+   * one. Through a transaction-mode pooler LISTEN is accepted and then never delivers: refuse to
+   * start rather than serve revoked credentials from the cache.
+   */
+  private async proveListening(client: pg.Client): Promise<void> {
+    const key = randomUUID();
+    let heard: (message: pg.Notification) => void = () => undefined;
+    const arrived = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS);
+      heard = (message) => {
+        if (!message.payload?.includes(key)) return;
+        clearTimeout(timer);
+        resolve(true);
+      };
+      client.on('notification', heard);
+    });
+    await this.dataSource.query('SELECT pg_notify($1, $2)', [
+      CHANGE_CHANNEL,
+      JSON.stringify({ topic: PROBE_TOPIC, key } satisfies Change),
+    ]);
+    const delivered = await arrived;
+    client.off('notification', heard);
+    if (delivered) return;
+    await this.onModuleDestroy();
+    throw new StartupError(
+      `The revocation feed cannot LISTEN: a NOTIFY sent through the database connection did not arrive within ${PROBE_TIMEOUT_MS} ms on ${
+        this.config.DATABASE_LISTEN_URL ? 'DATABASE_LISTEN_URL' : 'DATABASE_URL'
+      }. Behind a transaction-mode pooler such as PgBouncer, set DATABASE_LISTEN_URL to a direct connection to PostgreSQL.`,
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -105,7 +147,7 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
   }
 
   private async connect(): Promise<void> {
-    const { url } = this.dataSource.options as { url: string };
+    const url = this.config.DATABASE_LISTEN_URL ?? (this.dataSource.options as { url: string }).url;
     const client = new pg.Client({ connectionString: url, application_name: 'latchkey-changes' });
     client.on('notification', (message) => {
       if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
