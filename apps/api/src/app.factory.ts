@@ -16,6 +16,7 @@ import { computeSecurityHeaders, sendSecurityHeaders } from './common/http/secur
 import { refuseRepeatedCredentialHeaders } from './common/http/single-credential-header.js';
 import { refuseUnstorableInput } from './common/validation/storable-text.js';
 import { serveSpa } from './common/spa/serve-spa.js';
+import { UsageBuffer } from './common/usage/last-used-buffer.js';
 import type { AppConfig } from './config/config.js';
 import { AppModule } from './app.module.js';
 
@@ -80,8 +81,11 @@ export async function createApp({
   fastify.addHook('preValidation', refuseUnstorableInput);
   fastify.addHook('onSend', noStoreByDefault);
   fastify.addHook('onSend', sendSecurityHeaders(securityHeaders));
+  const usage = app.get(UsageBuffer);
   fastify.addHook('onResponse', (request, reply, done) => {
     logRequest(logger, request, reply);
+    // Every 429 is a refusal by a limit: failure limits, credential rate limits, leak reports.
+    if (reply.statusCode === 429) usage.count('rate_limited');
     done();
   });
   if (config.HTTPS_REDIRECT) {

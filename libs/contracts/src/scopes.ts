@@ -12,6 +12,8 @@ export const SCOPE_DESCRIPTIONS = {
   'sessions:write': 'Revoke sessions',
   'audit:read': 'Read the audit log (admins only)',
   'tokens:introspect': 'Introspect tokens for other services',
+  'admin:credentials': "List, disable and revoke every user's credentials (admins only)",
+  'metrics:read': 'Scrape the Prometheus metrics at /metrics (admins only)',
 } as const;
 
 export type Scope = keyof typeof SCOPE_DESCRIPTIONS;

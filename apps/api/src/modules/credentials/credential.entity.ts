@@ -1,14 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Scope } from '@latchkey/contracts';
+import type { CredentialKind, Scope } from '@latchkey/contracts';
 
 /** Every kind of stored credential; each has a descriptor in credential-kinds.ts. */
-export const CREDENTIAL_KINDS = [
-  'personal_access_token',
-  'account_token',
-  'api_key',
-  'opaque_token',
-] as const;
-export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+export { CREDENTIAL_KINDS, type CredentialKind } from '@latchkey/contracts';
 
 /** Reasons stored with a revocation; `expired` and `user_disabled` are read from the state. */
 export type StoredRevokedReason = 'revoked' | 'rotated' | 'leaked';
