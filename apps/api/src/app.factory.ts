@@ -17,6 +17,7 @@ import { refuseRepeatedCredentialHeaders } from './common/http/single-credential
 import { refuseUnstorableInput } from './common/validation/storable-text.js';
 import { serveSpa } from './common/spa/serve-spa.js';
 import { UsageBuffer } from './common/usage/last-used-buffer.js';
+import { countHttpRequest } from './common/metrics/metrics.js';
 import type { AppConfig } from './config/config.js';
 import { AppModule } from './app.module.js';
 
@@ -86,6 +87,7 @@ export async function createApp({
     logRequest(logger, request, reply);
     // Every 429 is a refusal by a limit: failure limits, credential rate limits, leak reports.
     if (reply.statusCode === 429) usage.count('rate_limited');
+    countHttpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode);
     done();
   });
   if (config.HTTPS_REDIRECT) {

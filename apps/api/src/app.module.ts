@@ -7,6 +7,7 @@ import { VerificationModule } from './common/auth/verification.module.js';
 import { CryptoModule } from './common/crypto/crypto.module.js';
 import { EventsModule } from './common/events/events.module.js';
 import { LimitsModule } from './common/limits/limits.module.js';
+import { MetricsModule } from './common/metrics/metrics.module.js';
 import { PinoNestLogger } from './common/logging/logger.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -60,6 +61,7 @@ export class AppModule {
         OpaqueTokensModule,
         OAuthModule,
         InventoryModule,
+        MetricsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

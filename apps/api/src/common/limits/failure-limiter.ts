@@ -9,7 +9,8 @@ import {
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AuditService, type AuditParty } from '../../modules/audit/audit.service.js';
 import type { RequestContext } from '../auth/request-context.js';
-import { Problems } from '../problem/problem.exception.js';
+import { countFailureLimitRefusal } from '../metrics/metrics.js';
+import { ProblemException, Problems } from '../problem/problem.exception.js';
 import { RedisConnection } from './redis-connection.js';
 
 /**
@@ -125,8 +126,16 @@ export class FailureLimiter {
   ): Promise<T> {
     const reserved = attempt.keys.filter((key) => this.specs[key.bucket].reserve);
     const counted = attempt.keys.filter((key) => !this.specs[key.bucket].reserve);
-    const reservations = await this.reserve(reserved);
-    await this.assertBelowLimit(counted);
+    let reservations: RateLimiterRes[];
+    try {
+      reservations = await this.reserve(reserved);
+      await this.assertBelowLimit(counted);
+    } catch (error) {
+      if (error instanceof ProblemException && error.problem.status === 429) {
+        countFailureLimitRefusal(attempt.kind);
+      }
+      throw error;
+    }
     let result: T;
     try {
       result = await verify();

@@ -24,7 +24,7 @@ export function sendProblem(
   config: AppConfig,
   logger: Logger,
 ): void {
-  const { body, headers, unexpected, basicChallenge } = toProblem(error);
+  const { body, headers, unexpected, basicChallenge, credentialSent } = toProblem(error);
   // The request id ties the stack to the request's own log line.
   if (unexpected)
     logger.error({
@@ -32,7 +32,10 @@ export function sendProblem(
       msg: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
   if (body.status === 401)
-    reply.header('WWW-Authenticate', challengesFor(config, basicChallenge !== false));
+    reply.header(
+      'WWW-Authenticate',
+      challengesFor(config, basicChallenge !== false, credentialSent !== false),
+    );
   for (const [name, value] of Object.entries(headers)) reply.header(name, value);
   reply.header('Cache-Control', 'no-store');
   reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(body);

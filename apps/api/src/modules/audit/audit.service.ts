@@ -19,7 +19,8 @@ export interface AuditParty {
 }
 
 export interface AuditRecord {
-  actor?: AuditParty | null;
+  /** A user, or an operator with no account (the CLI): a login and no id. */
+  actor?: { id: string | null; login: string } | null;
   subject?: AuditParty | null;
   context?: RequestContext | null;
   /** Names and ids only: never a secret, a token or a password. */

@@ -7,6 +7,7 @@ import { Clock } from '../../common/clock/clock.js';
 import { apiKeyKeys, tokenKeys } from '../../common/limits/failure-keys.js';
 import { FailureLimiter } from '../../common/limits/failure-limiter.js';
 import { RateLimits } from '../../common/limits/rate-limits.js';
+import { countVerification } from '../../common/metrics/metrics.js';
 import { UsageBuffer } from '../../common/usage/last-used-buffer.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -152,7 +153,9 @@ export class CredentialVerifier implements OnModuleInit {
    * headers on every answer).
    */
   async admit(principal: Principal, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    this.usage.count('verification', verificationKind(principal));
+    const kind = verificationKind(principal);
+    this.usage.count('verification', kind);
+    countVerification(kind, 'success');
     if (!principal.credentialId) return;
     const limit = principal.credential?.rateLimit;
     if (limit) {
