@@ -1,3 +1,5 @@
+import { constants as zlibConstants } from 'node:zlib';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -29,6 +31,7 @@ export interface CreateAppOptions {
 }
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
+const COMPRESS_THRESHOLD_BYTES = 1024;
 /** Health probes answer on plain HTTP too: a load balancer's check must not be redirected. */
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 
@@ -64,6 +67,15 @@ export async function createApp({
     exposedHeaders: ['WWW-Authenticate', 'Retry-After', 'RateLimit-Policy', 'RateLimit'],
   });
   await app.register(cookie);
+  await app.register(compress, {
+    encodings: ['br', 'gzip'],
+    // JSON (problem+json too), exports and metrics; the SPA's assets are precompressed at build.
+    customTypes: /^(application\/([a-z.+-]+\+)?json|application\/x-ndjson|text\/csv|text\/plain)\b/,
+    // Below about 1 KB the headers and the CPU cost more than the bytes saved.
+    threshold: COMPRESS_THRESHOLD_BYTES,
+    // Brotli's default (quality 11) suits build-time assets, not answers made per request.
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
+  });
   const securityHeaders = await computeSecurityHeaders({
     contentSecurityPolicy: {
       directives: {
