@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { constants as zlibConstants } from 'node:zlib';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
@@ -102,6 +103,14 @@ export async function createApp({
     countHttpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode);
     done();
   });
+  const rpIdAddress = config.WEBAUTHN_RP_ID.replace(/^\[|\]$/g, '');
+  if (isIP(rpIdAddress) !== 0) {
+    const local = new URL(config.PUBLIC_URL);
+    local.hostname = 'localhost';
+    logger.warn(
+      `WEBAUTHN_RP_ID ${rpIdAddress} is an IP address (from PUBLIC_URL): browsers refuse IP addresses as WebAuthn relying-party IDs, so passkeys cannot be registered or used. On this machine, open ${local.origin} instead (PUBLIC_URL=${local.origin}); elsewhere, give the server a DNS name.`,
+    );
+  }
   if (config.HTTPS_REDIRECT) {
     if (config.TRUST_PROXY === false)
       logger.warn(
