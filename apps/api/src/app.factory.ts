@@ -1,3 +1,6 @@
+import { isIP } from 'node:net';
+import { constants as zlibConstants } from 'node:zlib';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -18,6 +21,8 @@ import { computeSecurityHeaders, sendSecurityHeaders } from './common/http/secur
 import { refuseRepeatedCredentialHeaders } from './common/http/single-credential-header.js';
 import { refuseUnstorableInput } from './common/validation/storable-text.js';
 import { serveSpa } from './common/spa/serve-spa.js';
+import { UsageBuffer } from './common/usage/last-used-buffer.js';
+import { countHttpRequest } from './common/metrics/metrics.js';
 import type { AppConfig } from './config/config.js';
 import { AppModule } from './app.module.js';
 
@@ -29,6 +34,7 @@ export interface CreateAppOptions {
 }
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
+const COMPRESS_THRESHOLD_BYTES = 1024;
 /** Health probes answer on plain HTTP too: a load balancer's check must not be redirected. */
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 
@@ -66,6 +72,15 @@ export async function createApp({
     exposedHeaders: ['WWW-Authenticate', 'Retry-After', 'RateLimit-Policy', 'RateLimit'],
   });
   await app.register(cookie);
+  await app.register(compress, {
+    encodings: ['br', 'gzip'],
+    // JSON (problem+json too), exports and metrics; the SPA's assets are precompressed at build.
+    customTypes: /^(application\/([a-z.+-]+\+)?json|application\/x-ndjson|text\/csv|text\/plain)\b/,
+    // Below about 1 KB the headers and the CPU cost more than the bytes saved.
+    threshold: COMPRESS_THRESHOLD_BYTES,
+    // Brotli's default (quality 11) suits build-time assets, not answers made per request.
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
+  });
   const securityHeaders = await computeSecurityHeaders({
     contentSecurityPolicy: {
       directives: {
@@ -85,10 +100,22 @@ export async function createApp({
   fastify.addHook('onSend', problemForInvalidPreflight);
   fastify.addHook('onSend', noStoreByDefault);
   fastify.addHook('onSend', sendSecurityHeaders(securityHeaders));
+  const usage = app.get(UsageBuffer);
   fastify.addHook('onResponse', (request, reply, done) => {
     logRequest(logger, request, reply);
+    // Every 429 is a refusal by a limit: failure limits, credential rate limits, leak reports.
+    if (reply.statusCode === 429) usage.count('rate_limited');
+    countHttpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode);
     done();
   });
+  const rpIdAddress = config.WEBAUTHN_RP_ID.replace(/^\[|\]$/g, '');
+  if (isIP(rpIdAddress) !== 0) {
+    const local = new URL(config.PUBLIC_URL);
+    local.hostname = 'localhost';
+    logger.warn(
+      `WEBAUTHN_RP_ID ${rpIdAddress} is an IP address (from PUBLIC_URL): browsers refuse IP addresses as WebAuthn relying-party IDs, so passkeys cannot be registered or used. On this machine, open ${local.origin} instead (PUBLIC_URL=${local.origin}); elsewhere, give the server a DNS name.`,
+    );
+  }
   if (config.HTTPS_REDIRECT) {
     if (config.TRUST_PROXY === false)
       logger.warn(

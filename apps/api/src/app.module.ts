@@ -7,6 +7,7 @@ import { VerificationModule } from './common/auth/verification.module.js';
 import { CryptoModule } from './common/crypto/crypto.module.js';
 import { EventsModule } from './common/events/events.module.js';
 import { LimitsModule } from './common/limits/limits.module.js';
+import { MetricsModule } from './common/metrics/metrics.module.js';
 import { PinoNestLogger } from './common/logging/logger.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -15,10 +16,12 @@ import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { InventoryModule } from './modules/inventory/inventory.module.js';
 import { OAuthModule } from './modules/oauth/oauth.module.js';
 import { OpaqueTokensModule } from './modules/opaque-tokens/opaque-tokens.module.js';
 import { PersonalAccessTokensModule } from './modules/personal-access-tokens/personal-access-tokens.module.js';
 import { SigningKeysModule } from './modules/signing-keys/signing-keys.module.js';
+import { UsageModule } from './modules/usage/usage.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 
 export interface AppModuleOptions {
@@ -46,6 +49,7 @@ export class AppModule {
         CryptoModule,
         EventsModule,
         VerificationModule,
+        UsageModule,
         AuditModule,
         LimitsModule,
         SigningKeysModule,
@@ -56,6 +60,8 @@ export class AppModule {
         ApiKeysModule,
         OpaqueTokensModule,
         OAuthModule,
+        InventoryModule,
+        MetricsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -40,7 +40,9 @@ async function main(): Promise<void> {
     await database.embedded?.stop();
     throw portProblem(error, config.HOST, config.PORT) ?? error;
   });
-  say(`listening on ${config.PUBLIC_URL} (API under /api/v1, docs at /api/docs)`);
+  say(
+    `listening on ${config.PUBLIC_URL}: admin console at /, API under /api/v1, docs at /api/docs`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
@@ -260,7 +261,7 @@ describe('the CLI (npm run cli)', () => {
     expect((await cli(env, 'disable-token', id, '--enable')).code).toBe(0);
     expect((await http.get('/api/v1/users/me', { bearer: token })).status).toBe(200);
     const audited = await sql(
-      "SELECT type FROM audit_events WHERE type IN ('token.rotated', 'token.updated') AND details->>'id' IN ($1, $2)",
+      "SELECT type, actor_id, actor_login FROM audit_events WHERE type IN ('token.rotated', 'token.updated') AND details->>'id' IN ($1, $2)",
       [pat.body.id, id],
     );
     expect(audited.map((event) => event.type).sort()).toEqual([
@@ -268,6 +269,10 @@ describe('the CLI (npm run cli)', () => {
       'token.updated',
       'token.updated',
     ]);
+    // The CLI names its actor: "cli" and the operating-system user who ran it.
+    expect(new Set(audited.map((event) => `${event.actor_id}|${event.actor_login}`))).toEqual(
+      new Set([`null|cli:${userInfo().username}`]),
+    );
 
     const tooLong = await cli(env, 'rotate-token', id, '--overlap', '604801');
     expect(tooLong.code).toBe(2);

@@ -261,7 +261,7 @@ describe('secrets in logs', () => {
     ) as Record<string, unknown>;
     expect(line).toMatchObject({
       route: '/api/v1/users',
-      path: '/api/v1/users?q=[redacted]&page=[redacted]',
+      path: '/api/v1/users?q=[redacted]&page=1',
       status: 200,
       userId: user.id,
       credential: 'basic',

@@ -45,13 +45,29 @@ export const auditEventSchema = z.object({
   createdAt: z.iso.datetime(),
 });
 
-export const auditQuerySchema = z.object({
+const isoDateTime = (name: string) =>
+  z.iso.datetime({ offset: true, error: `${name} must be an ISO 8601 date-time` });
+
+/** Filters of the audit log and its export. */
+export const auditFilterSchema = z.object({
   userId: z.uuid('userId must be a UUID').optional(),
   type: z.enum(AUDIT_EVENT_TYPES).optional(),
-  before: z.iso
-    .datetime({ offset: true, error: 'before must be an ISO 8601 date-time' })
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Events at or after this time. */
+  from: isoDateTime('from').optional(),
+  /** Events before this time. */
+  to: isoDateTime('to').optional(),
+  /** Events this user did (not those done to them: see userId). */
+  actorId: z.uuid('actorId must be a UUID').optional(),
+  ip: z.string().min(1).max(64, 'ip must be an IP address').optional(),
+});
+
+export const auditQuerySchema = auditFilterSchema.extend({
+  before: isoDateTime('before').optional(),
+  limit: z.coerce.number().int().min(1).max(200, 'limit may be at most 200').default(50),
+});
+
+export const auditExportQuerySchema = auditFilterSchema.extend({
+  format: z.enum(['csv', 'ndjson'], { error: 'format must be csv or ndjson' }).default('csv'),
 });
 
 export const auditPageSchema = z.object({
@@ -82,7 +98,9 @@ export const signingKeySchema = z.object({
 export const signingKeyListSchema = z.object({ items: z.array(signingKeySchema) });
 
 export type AuditEvent = z.infer<typeof auditEventSchema>;
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
+export type AuditExportQuery = z.infer<typeof auditExportQuerySchema>;
 export type AuditPage = z.infer<typeof auditPageSchema>;
 export type SigningKey = z.infer<typeof signingKeySchema>;
 export type SigningKeyList = z.infer<typeof signingKeyListSchema>;

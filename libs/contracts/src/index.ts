@@ -5,3 +5,4 @@ export * from './scopes.js';
 export * from './sessions.js';
 export * from './tokens.js';
 export * from './users.js';
+export * from './usage.js';

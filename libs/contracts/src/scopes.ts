@@ -15,6 +15,7 @@ export const SCOPE_DESCRIPTIONS = {
   'admin:credentials':
     "List, disable, rotate, revoke and rate-limit other users' tokens, API keys and sessions (admins only)",
   'admin:keys': 'List and rotate the signing keys (admins only)',
+  'metrics:read': 'Scrape the Prometheus metrics at /metrics (admins only)',
 } as const;
 
 export type Scope = keyof typeof SCOPE_DESCRIPTIONS;

@@ -56,13 +56,24 @@ export function passwordSchema(minLength = DEFAULT_PASSWORD_MIN_LENGTH) {
     .max(PASSWORD_MAX_LENGTH, `Password must be at most ${PASSWORD_MAX_LENGTH} characters`);
 }
 
-export const createUserSchema = z.object({
-  login: loginSchema,
-  email: emailSchema,
-  displayName: optionalDisplayNameSchema,
-  password: z.string().max(PASSWORD_MAX_LENGTH),
-  roles: z.array(roleSchema).min(1).default(['user']),
-});
+/**
+ * A new user: with a password, or `generatePassword: true` for one made by the server and shown
+ * once in the answer; `mustChange` makes them replace it at their first sign-in.
+ */
+export const createUserSchema = z
+  .object({
+    login: loginSchema,
+    email: emailSchema,
+    displayName: optionalDisplayNameSchema,
+    password: z.string().max(PASSWORD_MAX_LENGTH).optional(),
+    generatePassword: z.boolean().default(false),
+    mustChange: z.boolean().default(false),
+    roles: z.array(roleSchema).min(1).default(['user']),
+  })
+  .refine((input) => (input.password === undefined) === input.generatePassword, {
+    path: ['password'],
+    message: 'Send a password, or generatePassword: true (not both)',
+  });
 
 export const updateUserSchema = z
   .object({
@@ -139,6 +150,9 @@ export const userSchema = z.object({
   updatedAt: z.iso.datetime(),
 });
 
+/** POST /users: the user, and the generated password once when one was asked for. */
+export const userCreatedSchema = userSchema.extend({ password: z.string().optional() });
+
 export const meSchema = userSchema.extend({ authMethod: z.enum(AUTH_METHODS) });
 
 export const userPageSchema = z.object({
@@ -155,5 +169,6 @@ export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
 export type ResetPasswordInput = z.input<typeof resetPasswordSchema>;
 export type ListUsersQuery = z.infer<typeof listUsersQuerySchema>;
 export type User = z.infer<typeof userSchema>;
+export type UserCreated = z.infer<typeof userCreatedSchema>;
 export type Me = z.infer<typeof meSchema>;
 export type UserPage = z.infer<typeof userPageSchema>;

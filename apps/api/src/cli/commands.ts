@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import {
   MAX_OVERLAP_SECONDS,
@@ -19,7 +18,7 @@ import { CredentialVerifier } from '../modules/credentials/credential-verifier.j
 import { TokenInspectorService } from '../modules/oauth/token-inspector.service.js';
 import { SigningKeysService } from '../modules/signing-keys/signing-keys.service.js';
 import type { UserEntity } from '../modules/users/user.entity.js';
-import { UsersService } from '../modules/users/users.service.js';
+import { generatePassword, UsersService } from '../modules/users/users.service.js';
 
 /** A mistake in how the command was called: shown with the command's usage, exit code 2. */
 export class UsageError extends Error {}
@@ -97,7 +96,7 @@ function userCommand(roles: Role[] | null): Command {
       const unknown = chosenRoles.filter((role) => !(ROLES as readonly string[]).includes(role));
       if (unknown.length > 0) throw new UsageError(`unknown role ${unknown.join(', ')}`);
       const given = optional(values, 'password');
-      const password = given ?? randomBytes(18).toString('base64url');
+      const password = given ?? generatePassword();
       const displayName = optional(values, 'display-name');
       const user = await app.get(UsersService).create({
         login: required(values, 'login'),
@@ -107,6 +106,7 @@ function userCommand(roles: Role[] | null): Command {
         ...(displayName ? { displayName } : {}),
       });
       await app.get(AuditService).record('user.created', {
+        ...CLI_ACTING,
         subject: user,
         details: { via: 'cli', roles: user.roles },
       });
@@ -123,6 +123,31 @@ function userCommand(roles: Role[] | null): Command {
 export const COMMANDS: Record<string, Command> = {
   'create-user': userCommand(null),
   'create-admin': userCommand(['admin']),
+  'reset-password': {
+    usage: '--user <login|id> [--password <password>] [--must-change]',
+    description:
+      "Set a user's password (a lost admin password too) and end their sessions. Without --password one is generated and printed once.",
+    options: {
+      user: { type: 'string' },
+      password: { type: 'string' },
+      'must-change': { type: 'boolean' },
+    },
+    async run(app, values) {
+      const user = await findUser(app, required(values, 'user'));
+      const given = optional(values, 'password');
+      const password = given ?? generatePassword();
+      const mustChange = values['must-change'] === true;
+      await app
+        .get(UsersService)
+        .resetPassword(user.id, { newPassword: password, mustChange }, null);
+      await app.get(AuditService).record('password.changed', {
+        ...CLI_ACTING,
+        subject: user,
+        details: { reset: true, mustChange },
+      });
+      return { login: user.login, ...(given ? {} : { password }) };
+    },
+  },
   'create-api-key': {
     usage: '--user <login|id> [--name <name>] [--scopes <scope,scope>]',
     description:

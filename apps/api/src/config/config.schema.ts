@@ -158,6 +158,17 @@ export const CONFIG_VARIABLES = {
     default: 'info',
     description: 'Log level of the structured (JSON) logs.',
   },
+  USAGE_RETENTION_DAYS: {
+    schema: positiveInt,
+    default: '90',
+    description:
+      'How long hourly usage aggregates (verifications per credential, sign-ins, rate-limit refusals) are kept, in days; older ones are pruned.',
+  },
+  METRICS_PORT: {
+    schema: port,
+    description:
+      'Serves Prometheus metrics at /metrics on this port, on a listener of its own (bind it to a private interface or firewall it). Unset: GET /metrics on the API port, for a credential holding metrics:read only.',
+  },
   CLOCK_OFFSET_MS: {
     schema: z.coerce
       .number({ error: 'expected a whole number of milliseconds' })

@@ -39,6 +39,7 @@ export async function startEmbeddedPostgres(
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
   if (runsAsRoot) await handClusterToPostgresUser(options.dir, clusterDir);
 
+  await assertClusterNotRunning(options.dir, clusterDir);
   const password = await readOrCreatePassword(join(options.dir, 'pg-password'));
   const port = options.port ?? (await findFreePort());
   const postgres = new EmbeddedPostgres({
@@ -80,6 +81,30 @@ export async function startEmbeddedPostgres(
     url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${options.database}`,
     stop: () => postgres.stop(),
   };
+}
+
+/**
+ * A server holding DATA_DIR has its PostgreSQL running there (postmaster.pid names a live
+ * process): say so at once, rather than after PostgreSQL's own start-up gives up.
+ */
+async function assertClusterNotRunning(dataDir: string, clusterDir: string): Promise<void> {
+  const pid = Number(
+    (await readFile(join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0],
+  );
+  if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid)) return;
+  throw new StartupError(
+    `The embedded PostgreSQL in DATA_DIR ${dataDir} is in use (PostgreSQL process ${pid}), most likely by a running Latchkey server: stop the server first, or set DATA_DIR to another directory.`,
+  );
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user (the postgres OS user under root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function handClusterToPostgresUser(dataDir: string, clusterDir: string): Promise<void> {

@@ -14,7 +14,7 @@ import {
 
 export const API_PREFIX = 'api/v1';
 /** Routes that live at the root, outside /api/v1. */
-export const UNPREFIXED_PATHS = ['healthz', 'readyz', '.well-known/{*rest}'];
+export const UNPREFIXED_PATHS = ['healthz', 'readyz', 'metrics', '.well-known/{*rest}'];
 
 export interface RouteAuth {
   method: string;

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { countCacheLookup } from '../metrics/metrics.js';
 import { Clock } from '../clock/clock.js';
 import { ChangeFeed } from '../events/change-feed.js';
 import { CredentialCache } from '../events/credential-cache.js';
@@ -57,8 +58,18 @@ export class VerifiedCredentials {
   }
 
   /** The caller `presented` (in `scheme`) stands for: from memory, or `verify` once. */
-  get(scheme: string, presented: string, verify: () => Promise<Principal | null>) {
-    return this.cache.get(cacheKey(scheme, presented), verify);
+  async get(
+    scheme: string,
+    presented: string,
+    verify: () => Promise<Principal | null>,
+  ): Promise<Principal | null> {
+    let missed = false;
+    const principal = await this.cache.get(cacheKey(scheme, presented), () => {
+      missed = true;
+      return verify();
+    });
+    countCacheLookup(missed ? 'miss' : 'hit');
+    return principal;
   }
 
   private evict(id: string): void {

@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { StartupError } from '../startup/startup-error.js';
 import { CredentialCache, type CacheOptions } from './credential-cache.js';
+import { observeChangeFeedLag } from '../metrics/metrics.js';
 
 /** The PostgreSQL channel every instance listens on. */
 export const CHANGE_CHANNEL = 'latchkey_changes';
@@ -29,6 +30,8 @@ const PROBE_TOPIC = 'feed.probe';
 export interface Change {
   topic: string;
   key: string;
+  /** When it was published (epoch ms): the change-feed lag metric measures from it. */
+  at?: number;
 }
 
 interface Subscriber {
@@ -129,7 +132,7 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
     this.dispatch({ topic, key });
     await this.dataSource.query('SELECT pg_notify($1, $2)', [
       CHANGE_CHANNEL,
-      JSON.stringify({ topic, key } satisfies Change),
+      JSON.stringify({ topic, key, at: Date.now() } satisfies Change),
     ]);
   }
 
@@ -152,7 +155,9 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
     client.on('notification', (message) => {
       if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
       try {
-        this.dispatch(JSON.parse(message.payload) as Change);
+        const change = JSON.parse(message.payload) as Change;
+        this.dispatch(change);
+        if (typeof change.at === 'number') observeChangeFeedLag(change.at);
       } catch {
         this.resetAll();
       }

@@ -9,7 +9,8 @@ import {
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AuditService, type AuditParty } from '../../modules/audit/audit.service.js';
 import type { RequestContext } from '../auth/request-context.js';
-import { Problems } from '../problem/problem.exception.js';
+import { countFailureLimitRefusal } from '../metrics/metrics.js';
+import { ProblemException, Problems } from '../problem/problem.exception.js';
 import { RedisConnection } from './redis-connection.js';
 
 /**
@@ -128,7 +129,15 @@ export class FailureLimiter {
   ): Promise<T> {
     const reserved = attempt.keys.filter((key) => this.specs[key.bucket].reserve);
     const counted = attempt.keys.filter((key) => !this.specs[key.bucket].reserve);
-    const reservations = await this.reserve(reserved);
+    let reservations: RateLimiterRes[];
+    try {
+      reservations = await this.reserve(reserved);
+    } catch (error) {
+      if (error instanceof ProblemException && error.problem.status === 429) {
+        countFailureLimitRefusal(attempt.kind);
+      }
+      throw error;
+    }
     let result: T;
     try {
       result = await verify();
@@ -146,7 +155,10 @@ export class FailureLimiter {
     await this.auditTripped(attempt, [...reserved, ...counted], [...reservations, ...penalties]);
     const points = counted.map((key) => this.specs[key.bucket].points);
     const over = penalties.filter((state, index) => state.consumedPoints > (points[index] ?? 0));
-    if (over.length > 0) throw Problems.rateLimited(retryAfterSeconds(over));
+    if (over.length > 0) {
+      countFailureLimitRefusal(attempt.kind);
+      throw Problems.rateLimited(retryAfterSeconds(over));
+    }
     return result;
   }
 

@@ -23,6 +23,11 @@ export class BoundedWorkQueue {
     return this.concurrency + this.maxWaiting;
   }
 
+  /** Tasks running or waiting now. */
+  get depth(): number {
+    return this.running + this.waiting.length;
+  }
+
   /** True when a task asked now would be refused. */
   get full(): boolean {
     return this.running >= this.concurrency && this.waiting.length >= this.maxWaiting;

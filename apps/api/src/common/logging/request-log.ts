@@ -18,6 +18,39 @@ export const NAMED_QUERY_PARAMETERS: ReadonlySet<string> = new Set([
   'auth_token',
 ]);
 
+const WORD = /^[a-z][a-z_.:-]{0,63}$/;
+const NUMBER = /^\d{1,9}$/;
+const ISO_TIME = /^\d{4}-\d\d-\d\d(T[\d:.]+(Z|[+-]\d\d:?\d\d)?)?$/;
+const BOOLEAN = /^(true|false)$/;
+
+/**
+ * Parameters whose value a log line may show, each with the only shape it is shown in: lower-case
+ * words, numbers, times, booleans. Anything else (a token pasted into the wrong field, an encoded
+ * value) is redacted like every other value.
+ */
+export const SHOWN_QUERY_VALUES: ReadonlyMap<string, RegExp> = new Map([
+  ['limit', NUMBER],
+  ['page', NUMBER],
+  ['pageSize', NUMBER],
+  ['state', WORD],
+  ['type', WORD],
+  ['sort', WORD],
+  ['bucket', WORD],
+  ['range', /^\d{1,3}[hd]$/],
+  ['kind', WORD],
+  ['format', WORD],
+  ['from', ISO_TIME],
+  ['to', ISO_TIME],
+  ['before', ISO_TIME],
+  ['disabled', BOOLEAN],
+  ['neverExpires', BOOLEAN],
+  ['expiresWithinDays', NUMBER],
+  ['unusedForDays', NUMBER],
+]);
+
+/** Token prefixes a shown value may never start with, however harmless its shape. */
+const TOKEN_LIKE = /^(lk[a-z]?_|eyJ)/;
+
 const PATH_MAX = 512;
 const USER_AGENT_MAX = 256;
 const REDACTED = '[redacted]';
@@ -45,9 +78,9 @@ function decodedName(encoded: string): string | undefined {
 }
 
 /**
- * The URL as logged: the path, then every query value replaced. A parameter's name is shown
- * only when it decodes to one of the API's own names, so a token sent as a name is not written
- * either, however it is percent-encoded.
+ * The URL as logged: the path, then every query value replaced but the harmless ones
+ * (SHOWN_QUERY_VALUES). A parameter's name is shown only when it decodes to one of the API's own
+ * names, so a token sent as a name is not written either, however it is percent-encoded.
  */
 export function loggedPath(url: string): string {
   const mark = url.indexOf('?');
@@ -59,8 +92,14 @@ export function loggedPath(url: string): string {
     .split('&')
     .filter((pair) => pair !== '')
     .map((pair) => {
-      const name = decodedName(pair.split('=', 1)[0] ?? '');
-      return name !== undefined && NAMED_QUERY_PARAMETERS.has(name)
+      const equals = pair.indexOf('=');
+      const name = decodedName(equals < 0 ? pair : pair.slice(0, equals));
+      const value = equals < 0 ? '' : pair.slice(equals + 1);
+      if (name === undefined) return REDACTED;
+      if (SHOWN_QUERY_VALUES.get(name)?.test(value) && !TOKEN_LIKE.test(value)) {
+        return `${name}=${value}`;
+      }
+      return NAMED_QUERY_PARAMETERS.has(name) || SHOWN_QUERY_VALUES.has(name)
         ? `${name}=${REDACTED}`
         : REDACTED;
     });

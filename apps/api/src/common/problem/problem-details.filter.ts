@@ -29,7 +29,7 @@ export function sendProblem(
   logger: Logger,
 ): void {
   const problem = toProblem(error);
-  const { body, headers, unexpected, basicChallenge } = problem;
+  const { body, headers, unexpected, basicChallenge, credentialSent } = problem;
   // The request id ties the stack to the request's own log line.
   if (unexpected)
     logger.error({
@@ -47,7 +47,11 @@ export function sendProblem(
   if (body.status === 401)
     reply.header(
       'WWW-Authenticate',
-      challengesFor(config, basicChallenge !== false && !isPageLoad(reply.request)),
+      challengesFor(
+        config,
+        basicChallenge !== false && !isPageLoad(reply.request),
+        credentialSent !== false,
+      ),
     );
   for (const [name, value] of Object.entries(headers)) reply.header(name, value);
   reply.header('Cache-Control', 'no-store');

@@ -39,6 +39,8 @@ export interface ProblemResponse {
   unexpected: boolean;
   /** False when a 401's challenges must leave Basic out. */
   basicChallenge?: false;
+  /** False when the 401 answers a request with no credential at all. */
+  credentialSent?: false;
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -59,12 +61,14 @@ export function problem(status: number, code: ErrorCode, detail: string): Proble
 /** Turns anything thrown while serving a request into a problem+json body. */
 export function toProblem(error: unknown): ProblemResponse {
   if (error instanceof ProblemException) {
-    const { status, code, detail, errors, headers, extensions, basicChallenge } = error.problem;
+    const { status, code, detail, errors, headers, extensions, basicChallenge, credentialSent } =
+      error.problem;
     return {
       body: { ...extensions, ...problem(status, code, detail), ...(errors ? { errors } : {}) },
       headers: headers ?? {},
       unexpected: false,
       ...(basicChallenge === false ? { basicChallenge } : {}),
+      ...(credentialSent === false ? { credentialSent } : {}),
     };
   }
   if (isDatabaseUnavailable(error)) {

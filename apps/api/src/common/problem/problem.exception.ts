@@ -11,6 +11,8 @@ export interface ProblemInit {
   extensions?: Record<string, string>;
   /** False on a 401 from an endpoint that never takes Basic: its challenge names Bearer only. */
   basicChallenge?: false;
+  /** False on a 401 to a request that sent no credential: its Bearer challenge has no error. */
+  credentialSent?: false;
 }
 
 /** An error that becomes an RFC 9457 problem+json response as it is. */
@@ -29,6 +31,14 @@ export const Problems = {
    * Bearer only: they never take Basic, and a Basic challenge would make a browser open its own
    * login dialog over the SPA's fetch.
    */
+  /** A protected route called with no credential at all. */
+  noCredential: () =>
+    new ProblemException({
+      status: 401,
+      code: 'invalid_credentials',
+      detail: 'The credentials are missing, wrong, expired or revoked.',
+      credentialSent: false,
+    }),
   sessionRefused: (detail: string) =>
     new ProblemException({
       status: 401,

@@ -6,6 +6,7 @@ import { UserPasswordResetLastLogin1764151200000 } from './1764151200000-UserPas
 import { OneCredentialsTable1764237600000 } from './1764237600000-OneCredentialsTable.js';
 import { UserLoginKey1764320000000 } from './1764320000000-UserLoginKey.js';
 import { CredentialRestrictionAuthority1764330000000 } from './1764330000000-CredentialRestrictionAuthority.js';
+import { UsageAggregates1764350000000 } from './1764350000000-UsageAggregates.js';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   OneCredentialsTable1764237600000,
   UserLoginKey1764320000000,
   CredentialRestrictionAuthority1764330000000,
+  UsageAggregates1764350000000,
 ];

@@ -29,6 +29,9 @@ import {
   type ApiKeySecret,
   type CredentialListQuery,
   type UpdateCredentialInput,
+  type UsageQuery,
+  type UsageSeries,
+  usageQuerySchema,
 } from '@latchkey/contracts';
 import type { z } from 'zod';
 import { actingFor } from '../../common/auth/acting.js';
@@ -43,6 +46,8 @@ import { UuidParamPipe } from '../../common/validation/uuid-param.pipe.js';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
 import { rateLimitOf, toApiKey } from '../credentials/credentials.mapper.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
+import { ApiUsage, USAGE_DESCRIPTION } from '../usage/usage-docs.js';
+import { UsageService } from '../usage/usage.service.js';
 import { UsersService } from '../users/users.service.js';
 
 const KIND = 'api_key';
@@ -53,6 +58,7 @@ export class ApiKeysController {
   constructor(
     @Inject(CredentialsService) private readonly credentials: CredentialsService,
     @Inject(UsersService) private readonly users: UsersService,
+    @Inject(UsageService) private readonly usage: UsageService,
   ) {}
 
   @Post('users/:id/api-keys')
@@ -107,6 +113,26 @@ export class ApiKeysController {
   ): Promise<ApiKeyList> {
     await this.users.get(userId);
     return { items: (await this.credentials.list(userId, KIND, query.state)).map(toApiKey) };
+  }
+
+  @Get('api-keys/:id/usage')
+  @RequireScopes('tokens:read')
+  @ApiOperation({
+    summary: 'How often an API key was used, its exchanged tokens included (its user or an admin)',
+    description: USAGE_DESCRIPTION,
+  })
+  @ApiUsage()
+  async usageOf(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+    @Query(new ZodValidationPipe(usageQuerySchema)) query: UsageQuery,
+  ): Promise<UsageSeries> {
+    const key = await this.credentials.find(KIND, id);
+    // Someone else's key is as good as unknown to a non-admin.
+    if (key.userId !== principal.user.id && !principal.user.roles.includes('admin')) {
+      throw Problems.notFound('No API key has this id.');
+    }
+    return this.usage.credentialSeries([id], query);
   }
 
   @Patch('api-keys/:id')

@@ -1,6 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { AuditEventType, AuditPage, AuditQuery } from '@latchkey/contracts';
+import { Inject, Injectable, type StreamableFile } from '@nestjs/common';
+import type {
+  AuditEvent,
+  AuditEventType,
+  AuditExportQuery,
+  AuditPage,
+  AuditQuery,
+} from '@latchkey/contracts';
 import type { RequestContext } from '../../common/auth/request-context.js';
+import { exportFile } from '../../common/export/export-stream.js';
+import { UsageBuffer, type UsageMetric } from '../../common/usage/last-used-buffer.js';
 import { toAuditEvent } from './audit.mapper.js';
 import { AuditRepository } from './audit.repository.js';
 
@@ -11,7 +19,8 @@ export interface AuditParty {
 }
 
 export interface AuditRecord {
-  actor?: AuditParty | null;
+  /** A user, or an operator with no account (the CLI): a login and no id. */
+  actor?: { id: string | null; login: string } | null;
   subject?: AuditParty | null;
   context?: RequestContext | null;
   /** Names and ids only: never a secret, a token or a password. */
@@ -20,16 +29,50 @@ export interface AuditRecord {
   onBehalfOf?: AuditParty;
 }
 
+/** Events that something may be wrong: failures, refusals, reuse, leaks. */
+export const SECURITY_EVENT_TYPES: readonly AuditEventType[] = [
+  'login.failed',
+  'credential.failed',
+  'rate_limit.exceeded',
+  'refresh.reuse_detected',
+  'credential.leaked',
+  'passkey.counter_regressed',
+];
+
+/** Audit events the hourly usage counters count too (sign-ins for the overview). */
+const COUNTED: Partial<Record<AuditEventType, UsageMetric>> = {
+  'login.succeeded': 'sign_in',
+  'login.failed': 'sign_in_failed',
+};
+
+const EXPORT_COLUMNS = [
+  'id',
+  'createdAt',
+  'type',
+  'actorId',
+  'actorLogin',
+  'subjectId',
+  'subjectLogin',
+  'ip',
+  'userAgent',
+  'details',
+] as const satisfies readonly (keyof AuditEvent)[];
+
 @Injectable()
 export class AuditService {
-  constructor(@Inject(AuditRepository) private readonly events: AuditRepository) {}
+  constructor(
+    @Inject(AuditRepository) private readonly events: AuditRepository,
+    @Inject(UsageBuffer) private readonly usage: UsageBuffer,
+  ) {}
 
-  record(
+  async record(
     type: AuditEventType,
     { actor, subject, context, details, onBehalfOf }: AuditRecord,
   ): Promise<void> {
+    const metric = COUNTED[type];
+    if (metric) this.usage.count(metric);
     const party = subject ?? onBehalfOf;
-    return this.events.insert({
+    await this.events.insert({
       type,
       actorId: actor?.id ?? null,
       actorLogin: actor?.login ?? null,
@@ -51,5 +94,19 @@ export class AuditService {
       items: events.map(toAuditEvent),
       nextBefore: events.length === query.limit && last ? last.createdAt.toISOString() : null,
     };
+  }
+
+  /** Every matching event, oldest first, streamed as CSV or NDJSON. */
+  export({ format, ...filter }: AuditExportQuery): StreamableFile {
+    const events = this.events.findAll(filter);
+    async function* batches(): AsyncGenerator<AuditEvent[]> {
+      for await (const batch of events) yield batch.map(toAuditEvent);
+    }
+    return exportFile(batches(), { format, columns: EXPORT_COLUMNS, name: 'audit-events' });
+  }
+
+  /** Security events (SECURITY_EVENT_TYPES) since `since`. */
+  securityEventsSince(since: Date): Promise<number> {
+    return this.events.countSince(SECURITY_EVENT_TYPES, since);
   }
 }

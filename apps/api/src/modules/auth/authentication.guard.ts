@@ -14,10 +14,11 @@ import {
 import { refusal } from '../../common/auth/authorize.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { VerifiedCredentials } from '../../common/auth/verified-credentials.js';
+import { countVerification } from '../../common/metrics/metrics.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { CredentialVerifier } from '../credentials/credential-verifier.js';
-import { credentialForm, type Scheme } from './credential-form.js';
+import { credentialForm, sentNoCredential, type Scheme } from './credential-form.js';
 
 /** The passport strategy of one credential form, answering null rather than 401 on a failure. */
 function schemeGuard(scheme: Scheme): CanActivate {
@@ -35,6 +36,14 @@ function schemeGuard(scheme: Scheme): CanActivate {
 }
 
 const SCHEMES: Scheme[] = ['bearer-jwt', 'opaque-token', 'api-key', 'basic'];
+
+/** A refused credential's kind as far as its form tells (a JWT's kind is in what failed to verify). */
+const FAILED_KIND: Record<Scheme, string> = {
+  'bearer-jwt': 'jwt',
+  'opaque-token': 'opaque_token',
+  'api-key': 'api_key',
+  basic: 'basic',
+};
 
 /**
  * The one global guard: every route needs a credential unless it is @Public(). The form of the
@@ -59,14 +68,19 @@ export class AuthenticationGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const form = credentialForm(request, this.config);
-    if (!form) throw Problems.invalidCredentials();
+    if (!form) {
+      throw sentNoCredential(request) ? Problems.noCredential() : Problems.invalidCredentials();
+    }
     request.credentialForm = form;
     const authenticate = () => this.authenticate(form.scheme, context);
     const principal =
       form.presented === null
         ? await authenticate()
         : await this.verified.get(form.scheme, form.presented, authenticate);
-    if (!principal) throw Problems.invalidCredentials();
+    if (!principal) {
+      countVerification(FAILED_KIND[form.scheme], 'failure');
+      throw Problems.invalidCredentials();
+    }
     await this.credentials.admit(principal, request, http.getResponse<FastifyReply>());
     request.principal = principal;
     const scopes = this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [];

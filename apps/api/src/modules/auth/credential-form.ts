@@ -72,6 +72,15 @@ function oauthClientForm(authorization: string | undefined, body: unknown): Cred
   return { scheme: 'api-key', presented: `${clientId}:${clientSecret}` };
 }
 
+/** True when the request carries nothing that could be a credential (RFC 6750 §3.1). */
+export function sentNoCredential(request: FastifyRequest): boolean {
+  return (
+    request.headers.authorization === undefined &&
+    request.headers['x-auth-token'] === undefined &&
+    queryToken(request) === undefined
+  );
+}
+
 function queryToken(request: FastifyRequest): unknown {
   const own = (request.query as Record<string, unknown> | undefined)?.auth_token;
   if (own !== undefined || request.url.split('?')[0] !== FORWARD_AUTH_PATH) return own;

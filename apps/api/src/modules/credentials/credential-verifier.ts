@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { JwtResolvers } from '../../common/auth/jwt-resolvers.js';
 import { principalFor, type Principal } from '../../common/auth/principal.js';
@@ -7,7 +7,8 @@ import { Clock } from '../../common/clock/clock.js';
 import { apiKeyKeys, tokenKeys } from '../../common/limits/failure-keys.js';
 import { FailureLimiter } from '../../common/limits/failure-limiter.js';
 import { RateLimits } from '../../common/limits/rate-limits.js';
-import { LastUsedBuffer } from '../../common/usage/last-used-buffer.js';
+import { countVerification } from '../../common/metrics/metrics.js';
+import { UsageBuffer } from '../../common/usage/last-used-buffer.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { VerifiedJwt } from '../signing-keys/jwt.service.js';
@@ -37,9 +38,7 @@ export interface Verified {
  * scopes. Also the work after a request is let in: last use (batched) and the rate limit.
  */
 @Injectable()
-export class CredentialVerifier implements OnModuleInit, OnModuleDestroy {
-  private readonly usage: LastUsedBuffer;
-
+export class CredentialVerifier implements OnModuleInit {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CredentialsRepository) private readonly credentials: CredentialsRepository,
@@ -49,19 +48,14 @@ export class CredentialVerifier implements OnModuleInit, OnModuleDestroy {
     @Inject(RateLimits) private readonly rateLimits: RateLimits,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(Clock) private readonly clock: Clock,
-  ) {
-    this.usage = new LastUsedBuffer('credentials', (uses) => this.credentials.writeLastUsed(uses));
-  }
+    @Inject(UsageBuffer) private readonly usage: UsageBuffer,
+  ) {}
 
   onModuleInit(): void {
     for (const descriptor of Object.values(DESCRIPTORS)) {
       const { jwtKind } = descriptor;
       if (jwtKind) this.resolvers.register(jwtKind, (jwt) => this.verifyJwt(descriptor, jwt));
     }
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.usage.onModuleDestroy();
   }
 
   /** Writes pending last-used times now (tests, shutdown). */
@@ -154,10 +148,14 @@ export class CredentialVerifier implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * After a request is let in: its credential's last use (written later, in a batch) and its
-   * rate limit (429 over it; the RateLimit headers on every answer).
+   * After a request is let in: one verification of its kind, its credential's last use and
+   * hourly count (written later, in a batch), and its rate limit (429 over it; the RateLimit
+   * headers on every answer).
    */
   async admit(principal: Principal, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const kind = verificationKind(principal);
+    this.usage.count('verification', kind);
+    countVerification(kind, 'success');
     if (!principal.credentialId) return;
     const limit = principal.credential?.rateLimit;
     if (limit) {
@@ -240,6 +238,14 @@ function actorOf(jwt: VerifiedJwt): string | undefined {
   if (typeof act !== 'object' || act === null) return undefined;
   const sub = (act as { sub?: unknown }).sub;
   return typeof sub === 'string' ? sub : undefined;
+}
+
+/** Stored credentials count under their kind, the rest under their method (session, basic, exchanged). */
+function verificationKind(principal: Principal): string {
+  const stored = Object.values(DESCRIPTORS).find(
+    (descriptor) => descriptor.method === principal.method,
+  );
+  return stored?.kind ?? principal.method;
 }
 
 /** Stands in for a missing row in the constant-time comparison. */

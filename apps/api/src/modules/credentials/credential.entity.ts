@@ -1,14 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Scope } from '@latchkey/contracts';
+import type { CredentialKind, Scope } from '@latchkey/contracts';
 
 /** Every kind of stored credential; each has a descriptor in credential-kinds.ts. */
-export const CREDENTIAL_KINDS = [
-  'personal_access_token',
-  'account_token',
-  'api_key',
-  'opaque_token',
-] as const;
-export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+export { CREDENTIAL_KINDS, type CredentialKind } from '@latchkey/contracts';
 
 /** Who put a restriction (disabled, a rate limit) on a credential: only an admin lifts an admin's. */
 export type RestrictionAuthority = 'owner' | 'admin';

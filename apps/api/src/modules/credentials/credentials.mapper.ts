@@ -1,6 +1,12 @@
-import type { ApiKey, ApiTokenState, PersonalAccessToken, RateLimit } from '@latchkey/contracts';
+import type {
+  ApiKey,
+  ApiTokenState,
+  CredentialInventoryItem,
+  PersonalAccessToken,
+  RateLimit,
+} from '@latchkey/contracts';
 import type { CredentialEntity } from './credential.entity.js';
-import type { CredentialView } from './credentials.service.js';
+import type { CredentialView, OwnedView } from './credentials.service.js';
 
 function iso(date: Date | null): string | null {
   return date?.toISOString() ?? null;
@@ -53,5 +59,25 @@ export function toApiTokenState(entity: CredentialEntity | null): ApiTokenState 
     enabled: entity !== null,
     createdAt: iso(entity?.createdAt ?? null),
     lastUsedAt: iso(entity?.lastUsedAt ?? null),
+  };
+}
+
+export function toInventoryItem(view: OwnedView): CredentialInventoryItem {
+  const { id, name, scopes, createdAt, lastUsedAt, rateLimit, disabled, revokedAt, revokedReason } =
+    common(view);
+  return {
+    id,
+    kind: view.entity.kind,
+    name,
+    ownerId: view.entity.userId,
+    ownerLogin: view.ownerLogin,
+    scopes,
+    createdAt,
+    expiresAt: iso(view.entity.expiresAt),
+    lastUsedAt,
+    disabled,
+    revokedAt,
+    revokedReason,
+    rateLimit,
   };
 }

@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { CredentialState } from '@latchkey/contracts';
+import type { CredentialInventoryFilter, CredentialState } from '@latchkey/contracts';
 import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
-import {
-  lastUsedParameters,
-  lastUsedUpdate,
-  type LastUse,
-} from '../../common/usage/last-used-buffer.js';
 import type { LiveTokens } from '../signing-keys/signing-keys.service.js';
 import {
   CredentialEntity,
@@ -42,6 +37,24 @@ export type CredentialChanges = Partial<
     | 'rateLimitSetBy'
   >
 >;
+
+/** A row of the inventory: the credential and the owner it is listed with. */
+export interface OwnedCredential {
+  entity: CredentialEntity;
+  ownerLogin: string;
+  ownerDisabledAt: Date | null;
+}
+
+/** Live credentials per kind, as the admin overview counts them. */
+export interface LiveCounts {
+  kind: CredentialKind;
+  live: number;
+  expiringWithin7Days: number;
+  neverExpiring: number;
+  unusedFor90Days: number;
+}
+
+const EXPORT_BATCH = 500;
 
 /** Works now, or until a rotation overlap ends. */
 const LIVE = '(c.revoked_at IS NULL OR c.revoked_at > now())';
@@ -98,6 +111,79 @@ export class CredentialsRepository {
       .where('c.id = :id AND c.kind IN (:...kinds)', { id, kinds })
       .andWhere(LIVE)
       .getOne();
+  }
+
+  /** A credential of these kinds by id, of any user and in any state. */
+  findById(kinds: readonly CredentialKind[], id: string): Promise<CredentialEntity | null> {
+    return this.credentials
+      .createQueryBuilder('c')
+      .where('c.id = :id AND c.kind IN (:...kinds)', { id, kinds })
+      .getOne();
+  }
+
+  /** The ids of every credential of a kind the user has held, in any state. */
+  async idsOfUser(userId: string, kind: CredentialKind): Promise<string[]> {
+    const rows = await this.credentials
+      .createQueryBuilder('c')
+      .select('c.id', 'id')
+      .where('c.user_id = :userId AND c.kind = :kind', { userId, kind })
+      .getRawMany<{ id: string }>();
+    return rows.map((row) => row.id);
+  }
+
+  /** One page of every user's credentials matching the filter, newest first, and the total. */
+  async search(
+    filter: CredentialInventoryFilter,
+    page: number,
+    pageSize: number,
+  ): Promise<{ rows: OwnedCredential[]; total: number }> {
+    const query = this.inventory(filter)
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .offset((page - 1) * pageSize)
+      .limit(pageSize);
+    const [{ entities, raw }, total] = await Promise.all([
+      query.getRawAndEntities<OwnerColumns>(),
+      query.getCount(),
+    ]);
+    return { rows: withOwners(entities, raw), total };
+  }
+
+  /** Every matching credential, newest first, in batches after a (time, id) cursor. */
+  async *searchAll(filter: CredentialInventoryFilter): AsyncGenerator<OwnedCredential[]> {
+    let cursor: { at: string; id: string } | null = null;
+    for (;;) {
+      const query = this.inventory(filter)
+        .addSelect('c.created_at::text', 'cursor_at')
+        .orderBy('c.created_at', 'DESC')
+        .addOrderBy('c.id', 'DESC')
+        .limit(EXPORT_BATCH);
+      if (cursor) query.andWhere('(c.created_at, c.id) < (:at::timestamptz, :id::uuid)', cursor);
+      const { entities, raw } = await query.getRawAndEntities<
+        OwnerColumns & { cursor_at: string }
+      >();
+      if (entities.length > 0) yield withOwners(entities, raw);
+      const last = entities.at(-1);
+      if (!last || entities.length < EXPORT_BATCH) return;
+      cursor = { at: raw.at(-1)?.cursor_at ?? '', id: last.id };
+    }
+  }
+
+  /** Credentials that work now (not revoked, expired or disabled; user enabled), per kind. */
+  liveCounts(): Promise<LiveCounts[]> {
+    return this.dataSource.query<LiveCounts[]>(
+      `SELECT c.kind,
+              count(*)::int AS live,
+              count(*) FILTER (WHERE c.expires_at <= now() + interval '7 days')::int
+                AS "expiringWithin7Days",
+              count(*) FILTER (WHERE c.expires_at IS NULL)::int AS "neverExpiring",
+              count(*) FILTER (
+                WHERE COALESCE(c.last_used_at, c.created_at) < now() - interval '90 days'
+              )::int AS "unusedFor90Days"
+       FROM credentials c JOIN users u ON u.id = c.user_id
+       WHERE ${LIVE} AND ${UNEXPIRED} AND c.disabled_at IS NULL AND u.disabled_at IS NULL
+       GROUP BY c.kind`,
+    );
   }
 
   /** The user's credentials of `kind` in `state`, newest first. */
@@ -235,8 +321,41 @@ export class CredentialsRepository {
     );
   }
 
-  async writeLastUsed(uses: LastUse[]): Promise<void> {
-    await this.dataSource.query(lastUsedUpdate('credentials'), lastUsedParameters(uses));
+  /** Every user's credentials with their owner's login, narrowed by the inventory's filters. */
+  private inventory(filter: CredentialInventoryFilter): SelectQueryBuilder<CredentialEntity> {
+    const query = this.credentials
+      .createQueryBuilder('c')
+      .innerJoin('users', 'u', 'u.id = c.user_id')
+      .addSelect('u.login', 'owner_login')
+      .addSelect('u.disabled_at', 'owner_disabled_at');
+    const active = `(${LIVE} AND ${UNEXPIRED} AND u.disabled_at IS NULL)`;
+    if (filter.state === 'active') query.andWhere(active);
+    if (filter.state === 'inactive') query.andWhere(`NOT ${active}`);
+    if (filter.kind) query.andWhere('c.kind = :kind', { kind: filter.kind });
+    if (filter.ownerId) query.andWhere('c.user_id = :ownerId', { ownerId: filter.ownerId });
+    // Account and opaque tokens carry every permission of their user (no scopes of their own).
+    if (filter.scope) {
+      query.andWhere('(c.scopes IS NULL OR :scope = ANY (c.scopes))', { scope: filter.scope });
+    }
+    if (filter.neverExpires !== undefined) {
+      query.andWhere(filter.neverExpires ? 'c.expires_at IS NULL' : 'c.expires_at IS NOT NULL');
+    }
+    if (filter.expiresWithinDays !== undefined) {
+      query.andWhere(
+        'c.expires_at > now() AND c.expires_at <= now() + make_interval(days => :within)',
+        { within: filter.expiresWithinDays },
+      );
+    }
+    if (filter.unusedForDays !== undefined) {
+      query.andWhere(
+        'COALESCE(c.last_used_at, c.created_at) < now() - make_interval(days => :unused)',
+        { unused: filter.unusedForDays },
+      );
+    }
+    if (filter.disabled !== undefined) {
+      query.andWhere(filter.disabled ? 'c.disabled_at IS NOT NULL' : 'c.disabled_at IS NULL');
+    }
+    return query;
   }
 
   private withSecrets(): SelectQueryBuilder<CredentialEntity> {
@@ -245,6 +364,19 @@ export class CredentialsRepository {
       .addSelect('c.secretHash')
       .addSelect('c.previousSecretHash');
   }
+}
+
+interface OwnerColumns {
+  owner_login: string;
+  owner_disabled_at: Date | null;
+}
+
+function withOwners(entities: CredentialEntity[], raw: OwnerColumns[]): OwnedCredential[] {
+  return entities.map((entity, index) => ({
+    entity,
+    ownerLogin: raw[index]?.owner_login ?? '',
+    ownerDisabledAt: raw[index]?.owner_disabled_at ?? null,
+  }));
 }
 
 function fromRaw(row: Record<string, unknown>): Partial<CredentialEntity> {

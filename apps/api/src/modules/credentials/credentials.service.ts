@@ -1,6 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   TOKEN_PREFIXES,
+  type BulkStatus,
+  type CredentialBulkInput,
+  type CredentialInventoryFilter,
   type CredentialState,
   type RateLimit,
   type RevokedReason,
@@ -21,16 +24,21 @@ import { AuditService } from '../audit/audit.service.js';
 import { InvalidJwt, JwtService } from '../signing-keys/jwt.service.js';
 import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import { UsersService } from '../users/users.service.js';
-import type {
-  CredentialEntity,
-  CredentialKind,
-  RestrictionAuthority,
-  StoredRevokedReason,
+import {
+  CREDENTIAL_KINDS,
+  type CredentialEntity,
+  type CredentialKind,
+  type RestrictionAuthority,
+  type StoredRevokedReason,
 } from './credential.entity.js';
 import { rateLimitOf } from './credentials.mapper.js';
 import { descriptorOfJwt, DESCRIPTORS } from './credential-kinds.js';
 import { CredentialVerifier } from './credential-verifier.js';
-import { CredentialsRepository } from './credentials.repository.js';
+import {
+  CredentialsRepository,
+  type LiveCounts,
+  type OwnedCredential,
+} from './credentials.repository.js';
 
 const DAY_MS = 86_400_000;
 
@@ -40,6 +48,11 @@ export interface CredentialView {
   disabled: boolean;
   revokedAt: Date | null;
   revokedReason: RevokedReason | null;
+}
+
+/** An inventory row: the credential as lists show it, and its owner's login. */
+export interface OwnedView extends CredentialView {
+  ownerLogin: string;
 }
 
 export interface Issued {
@@ -172,6 +185,61 @@ export class CredentialsService implements OnModuleInit {
     if (!entity) throw this.notFound(kind);
     const owner = await this.users.findById(userId);
     return this.view(entity, owner?.disabledAt ?? null);
+  }
+
+  /** One page of every user's credentials matching the filter, newest first. */
+  async inventory(
+    filter: CredentialInventoryFilter,
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: OwnedView[]; total: number }> {
+    const { rows, total } = await this.credentials.search(filter, page, pageSize);
+    return { items: rows.map((row) => this.ownedView(row)), total };
+  }
+
+  /** Every matching credential, newest first, in batches (exports). */
+  async *inventoryBatches(filter: CredentialInventoryFilter): AsyncGenerator<OwnedView[]> {
+    for await (const rows of this.credentials.searchAll(filter)) {
+      yield rows.map((row) => this.ownedView(row));
+    }
+  }
+
+  /** Credentials that work now, per kind, for the admin overview. */
+  liveCounts(): Promise<LiveCounts[]> {
+    return this.credentials.liveCounts();
+  }
+
+  /**
+   * Disables or revokes each credential (of any user and kind), one audit event each; a
+   * credential that is not live, or already disabled, is left unchanged.
+   */
+  async bulk(
+    { action, ids }: CredentialBulkInput,
+    acting: Acting,
+  ): Promise<{ id: string; status: BulkStatus }[]> {
+    const results: { id: string; status: BulkStatus }[] = [];
+    for (const id of ids) {
+      const credential = await this.credentials.findById(CREDENTIAL_KINDS, id);
+      const status: BulkStatus = !credential
+        ? 'not_found'
+        : action === 'revoke'
+          ? await this.revokeIfLive(credential, acting)
+          : await this.disableIfLive(credential, acting);
+      results.push({ id, status });
+    }
+    return results;
+  }
+
+  /** The ids of every credential of `kind` the user has held (usage spans regenerations). */
+  idsOfUser(userId: string, kind: CredentialKind): Promise<string[]> {
+    return this.credentials.idsOfUser(userId, kind);
+  }
+
+  /** A credential of `kind` by id, in any state, of any user (404 when there is none). */
+  async find(kind: CredentialKind, id: string): Promise<CredentialEntity> {
+    const credential = await this.credentials.findById([kind], id);
+    if (!credential) throw this.notFound(kind);
+    return credential;
   }
 
   /** A live credential of any user (404 when there is none). */
@@ -450,13 +518,45 @@ export class CredentialsService implements OnModuleInit {
    */
   private impersonatorOf(owner: PrincipalUser, acting: Acting): string | undefined {
     const { actor } = acting;
-    if (!actor || actor.id === owner.id) return undefined;
+    if (!actor?.id || actor.id === owner.id) return undefined;
     if (owner.roles.includes('admin')) {
       throw Problems.forbidden(
         "An admin's token is minted or rotated only by that admin, never by another admin.",
       );
     }
     return actor.id;
+  }
+
+  private async revokeIfLive(credential: CredentialEntity, acting: Acting): Promise<BulkStatus> {
+    if (!this.works(credential)) return 'unchanged';
+    const stopped = await this.stop({ id: credential.id }, 'revoked', acting);
+    return stopped.length > 0 ? 'revoked' : 'unchanged';
+  }
+
+  private async disableIfLive(credential: CredentialEntity, acting: Acting): Promise<BulkStatus> {
+    if (!this.works(credential) || credential.disabledAt !== null) return 'unchanged';
+    const updated = await this.credentials.update(credential.id, { disabledAt: this.clock.date() });
+    if (!updated) return 'unchanged';
+    await this.feed.publish(CREDENTIAL_TOPIC, updated.id);
+    await this.audit.record(DESCRIPTORS[updated.kind].audit.updated, {
+      ...acting,
+      subject: await this.users.findById(updated.userId),
+      details: { kind: updated.kind, id: updated.id, name: updated.name, disabled: true },
+    });
+    return 'disabled';
+  }
+
+  /** Not revoked (or still in a rotation's overlap) and not expired. */
+  private works(credential: CredentialEntity): boolean {
+    const now = this.clock.now();
+    return (
+      (credential.revokedAt === null || credential.revokedAt.getTime() > now) &&
+      (credential.expiresAt === null || credential.expiresAt.getTime() > now)
+    );
+  }
+
+  private ownedView({ entity, ownerLogin, ownerDisabledAt }: OwnedCredential): OwnedView {
+    return { ...this.view(entity, ownerDisabledAt), ownerLogin };
   }
 
   private async live(userId: string, kind: CredentialKind, id: string): Promise<CredentialEntity> {

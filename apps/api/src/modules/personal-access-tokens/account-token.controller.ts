@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Inject, Put, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Put, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import {
@@ -6,6 +6,9 @@ import {
   apiTokenStateSchema,
   type ApiTokenCreated,
   type ApiTokenState,
+  type UsageQuery,
+  type UsageSeries,
+  usageQuerySchema,
 } from '@latchkey/contracts';
 import { actingFor } from '../../common/auth/acting.js';
 import { minterOf } from '../../common/auth/permission-ceiling.js';
@@ -14,8 +17,11 @@ import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.
 import type { Principal } from '../../common/auth/principal.js';
 import { SelfOrAdminUserId } from '../../common/auth/user-id-param.js';
 import { responseSchema } from '../../common/openapi/json-schema.js';
+import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
 import { toApiTokenState } from '../credentials/credentials.mapper.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
+import { ApiUsage, USAGE_DESCRIPTION } from '../usage/usage-docs.js';
+import { UsageService } from '../usage/usage.service.js';
 import { UsersService } from '../users/users.service.js';
 
 const KIND = 'account_token';
@@ -28,6 +34,7 @@ export class AccountTokenController {
   constructor(
     @Inject(CredentialsService) private readonly credentials: CredentialsService,
     @Inject(UsersService) private readonly users: UsersService,
+    @Inject(UsageService) private readonly usage: UsageService,
   ) {}
 
   @Get()
@@ -40,6 +47,22 @@ export class AccountTokenController {
   async state(@SelfOrAdminUserId() userId: string): Promise<ApiTokenState> {
     await this.users.get(userId);
     return toApiTokenState(await this.credentials.current(userId, KIND));
+  }
+
+  @Get('usage')
+  @RequireScopes('tokens:read')
+  @ApiOperation({
+    summary:
+      "How often the user's account API token was used, across regenerations (self or admin)",
+    description: USAGE_DESCRIPTION,
+  })
+  @ApiUsage()
+  async usageOf(
+    @SelfOrAdminUserId() userId: string,
+    @Query(new ZodValidationPipe(usageQuerySchema)) query: UsageQuery,
+  ): Promise<UsageSeries> {
+    await this.users.get(userId);
+    return this.usage.credentialSeries(await this.credentials.idsOfUser(userId, KIND), query);
   }
 
   @Put()

@@ -27,6 +27,9 @@ import {
   type PersonalAccessTokenCreated,
   type PersonalAccessTokenList,
   type UpdateCredentialInput,
+  type UsageQuery,
+  type UsageSeries,
+  usageQuerySchema,
 } from '@latchkey/contracts';
 import type { z } from 'zod';
 import { actingFor } from '../../common/auth/acting.js';
@@ -40,6 +43,8 @@ import { UuidParamPipe } from '../../common/validation/uuid-param.pipe.js';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
 import { toPersonalAccessToken } from '../credentials/credentials.mapper.js';
 import { CredentialsService, type Issued } from '../credentials/credentials.service.js';
+import { ApiUsage, USAGE_DESCRIPTION } from '../usage/usage-docs.js';
+import { UsageService } from '../usage/usage.service.js';
 import { UsersService } from '../users/users.service.js';
 
 const USER_ID = { name: 'id', description: 'A user id, or `me`' };
@@ -70,6 +75,7 @@ export class PersonalAccessTokensController {
   constructor(
     @Inject(CredentialsService) private readonly credentials: CredentialsService,
     @Inject(UsersService) private readonly users: UsersService,
+    @Inject(UsageService) private readonly usage: UsageService,
   ) {}
 
   @Post('personal-access-tokens')
@@ -119,6 +125,22 @@ export class PersonalAccessTokensController {
     @Param('id', UuidParamPipe) id: string,
   ): Promise<PersonalAccessToken> {
     return toPersonalAccessToken(await this.credentials.get(principal.user.id, KIND, id));
+  }
+
+  @Get('personal-access-tokens/:id/usage')
+  @RequireScopes('tokens:read')
+  @ApiOperation({
+    summary: 'How often one of your tokens was used',
+    description: USAGE_DESCRIPTION,
+  })
+  @ApiUsage()
+  async usageOf(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+    @Query(new ZodValidationPipe(usageQuerySchema)) query: UsageQuery,
+  ): Promise<UsageSeries> {
+    await this.credentials.get(principal.user.id, KIND, id);
+    return this.usage.credentialSeries([id], query);
   }
 
   @Patch('personal-access-tokens/:id')
@@ -196,6 +218,24 @@ export class PersonalAccessTokensController {
     @Param('tid', UuidParamPipe) id: string,
   ): Promise<PersonalAccessToken> {
     return toPersonalAccessToken(await this.credentials.get(userId, KIND, id));
+  }
+
+  @Get('users/:id/personal-access-tokens/:tid/usage')
+  @Roles('admin')
+  @RequireScopes('tokens:read')
+  @ApiOperation({
+    summary: "How often a user's personal access token was used (admin)",
+    description: USAGE_DESCRIPTION,
+  })
+  @ApiParam(USER_ID)
+  @ApiUsage()
+  async usageOfUser(
+    @SelfOrAdminUserId() userId: string,
+    @Param('tid', UuidParamPipe) id: string,
+    @Query(new ZodValidationPipe(usageQuerySchema)) query: UsageQuery,
+  ): Promise<UsageSeries> {
+    await this.credentials.get(userId, KIND, id);
+    return this.usage.credentialSeries([id], query);
   }
 
   @Patch('users/:id/personal-access-tokens/:tid')

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { ProblemException } from '../../common/problem/problem.exception.js';
-import { UsersService } from './users.service.js';
+import { generatePassword, UsersService } from './users.service.js';
 
 /** On the first start (no user at all), creates the admin from BOOTSTRAP_ADMIN_*. */
 @Injectable()
@@ -15,9 +14,14 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if ((await this.users.count()) > 0) return;
+    if ((await this.users.count()) > 0) {
+      this.logger.log(
+        `Users exist already. A lost admin password: npm run -s cli -- reset-password --user ${this.config.BOOTSTRAP_ADMIN_LOGIN}`,
+      );
+      return;
+    }
     const supplied = this.config.BOOTSTRAP_ADMIN_PASSWORD;
-    const password = supplied ?? randomBytes(18).toString('base64url');
+    const password = supplied ?? generatePassword();
     try {
       await this.users.create({
         login: this.config.BOOTSTRAP_ADMIN_LOGIN,

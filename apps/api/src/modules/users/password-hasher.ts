@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
 import { BoundedWorkQueue, WorkQueueFull } from '../../common/limits/work-queue.js';
+import { watchPasswordHashQueue } from '../../common/metrics/metrics.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 
 /** OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 iterations, 1 lane. */
@@ -24,6 +25,10 @@ export class PasswordHasher {
     HASH_CONCURRENCY,
     HASH_CONCURRENCY * WAITING_PER_SLOT,
   );
+
+  constructor() {
+    watchPasswordHashQueue(() => this.queue.depth);
+  }
 
   /** A hash of nothing anyone knows, verified for unknown logins so they cost as much as known ones. */
   private readonly dummyHash = hash('latchkey-dummy-password', ARGON2_OPTIONS);

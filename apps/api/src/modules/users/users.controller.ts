@@ -19,6 +19,7 @@ import {
   listUsersQuerySchema,
   meSchema,
   resetPasswordSchema,
+  userCreatedSchema,
   updateMeSchema,
   updateUserSchema,
   userPageSchema,
@@ -30,6 +31,7 @@ import {
   type UpdateMeInput,
   type UpdateUserInput,
   type User,
+  type UserCreated,
   type UserPage,
 } from '@latchkey/contracts';
 import type { z } from 'zod';
@@ -50,7 +52,7 @@ import { UuidParamPipe } from '../../common/validation/uuid-param.pipe.js';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
 import { AuditService } from '../audit/audit.service.js';
 import { toMe, toUser } from './users.mapper.js';
-import { UsersService } from './users.service.js';
+import { generatePassword, UsersService } from './users.service.js';
 
 @ApiTags('Users')
 @Controller('users')
@@ -137,22 +139,28 @@ export class UsersController {
   @Post()
   @Roles('admin')
   @RequireScopes('users:write')
-  @ApiOperation({ summary: 'Create a user (admin)' })
+  @ApiOperation({
+    summary: 'Create a user (admin)',
+    description:
+      'With generatePassword: true the server makes the password and returns it once, in this answer (Cache-Control: no-store). mustChange makes the user replace it at the first sign-in.',
+  })
   @ApiBody({ schema: requestSchema(createUserSchema) })
-  @ApiResponse({ status: 201, schema: responseSchema(userSchema) })
+  @ApiResponse({ status: 201, schema: responseSchema(userCreatedSchema) })
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body(new ZodValidationPipe(createUserSchema)) body: z.output<typeof createUserSchema>,
     @Req() request: FastifyRequest,
-  ): Promise<User> {
-    const user = await this.users.create(body);
+  ): Promise<UserCreated> {
+    const { generatePassword: generate, password: given, ...rest } = body;
+    const password = given ?? generatePassword();
+    const user = await this.users.create({ ...rest, password });
     await this.audit.record('user.created', {
       actor: principal.user,
       subject: user,
       context: requestContext(request),
-      details: { roles: user.roles },
+      details: { roles: user.roles, mustChange: body.mustChange, passwordGenerated: generate },
     });
-    return toUser(user);
+    return { ...toUser(user), ...(generate ? { password } : {}) };
   }
 
   @Get(':id')

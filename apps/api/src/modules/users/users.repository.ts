@@ -13,7 +13,8 @@ export class UniqueViolation extends Error {
 export type NewUser = Pick<
   UserEntity,
   'login' | 'email' | 'displayName' | 'passwordHash' | 'roles'
->;
+> &
+  Partial<Pick<UserEntity, 'passwordMustChange'>>;
 export type UserChanges = Partial<
   Pick<
     UserEntity,
@@ -105,11 +106,11 @@ export class UsersRepository {
     try {
       return await this.users.save(
         this.users.create({
+          passwordMustChange: false,
           ...user,
           loginKey: normaliseLogin(user.login),
           disabledAt: null,
           passwordChangedAt: new Date(),
-          passwordMustChange: false,
           lastLoginAt: null,
           totpSecretSealed: null,
           totpPendingSecretSealed: null,

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type {
   ChangePasswordInput,
-  CreateUserInput,
   ListUsersQuery,
   ResetPasswordInput,
+  Role,
   UpdateMeInput,
   UpdateUserInput,
   User,
@@ -20,6 +21,21 @@ import { PasswordPolicy } from './password-policy.js';
 import type { UserEntity } from './user.entity.js';
 import { toUser } from './users.mapper.js';
 import { UniqueViolation, UsersRepository, type UserChanges } from './users.repository.js';
+
+export interface NewUser {
+  login: string;
+  email: string;
+  displayName?: string;
+  password: string;
+  roles: Role[];
+  /** The first sign-in may only replace the password. */
+  mustChange?: boolean;
+}
+
+/** A password made for someone and shown once: 144 random bits, 24 characters. */
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
+}
 
 /** What every credential check needs to know about its user, cached in process. */
 export interface ActiveUser extends PrincipalUser {
@@ -120,9 +136,7 @@ export class UsersService {
     return this.users.count();
   }
 
-  async create(
-    input: Required<Omit<CreateUserInput, 'displayName'>> & { displayName?: string },
-  ): Promise<UserEntity> {
+  async create(input: NewUser): Promise<UserEntity> {
     this.assertAcceptable(this.policy.check(input.password, 'password', input));
     try {
       return await this.users.insert({
@@ -131,6 +145,7 @@ export class UsersService {
         displayName: input.displayName ?? input.login,
         roles: [...new Set(input.roles)],
         passwordHash: await this.hasher.hash(input.password),
+        passwordMustChange: input.mustChange ?? false,
       });
     } catch (error) {
       throw this.conflictFor(error);
@@ -185,7 +200,7 @@ export class UsersService {
   async resetPassword(
     id: string,
     { newPassword, mustChange = false }: ResetPasswordInput,
-    actorId: string,
+    actorId: string | null,
   ): Promise<UserEntity> {
     const user = await this.get(id);
     if (user.id === actorId) {
