@@ -56,7 +56,12 @@ describe('HTTP Basic login:password', () => {
   });
 
   it('answers 401 with challenges when no credential is sent, or a malformed one', async () => {
-    expectUnauthorizedProblem(await t.http.get('/api/v1/users/me'));
+    // Nothing sent: the Bearer challenge carries no error code (RFC 6750 §3.1).
+    const none = await t.http.get('/api/v1/users/me');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe(
+      'Bearer realm="latchkey", Basic realm="latchkey", charset="UTF-8"',
+    );
     expectUnauthorizedProblem(await t.http.get('/api/v1/users/me', { authorization: 'Basic !!!' }));
     expectUnauthorizedProblem(await t.http.get('/api/v1/users/me', { authorization: 'Basic' }));
     expectUnauthorizedProblem(

@@ -280,6 +280,32 @@ describe('the CLI (npm run cli)', () => {
     expect(unknown.code).toBe(1);
   }, 60_000);
 
+  it('resets a lost password, printed once, and ends the sessions of its user', async () => {
+    const created = await http.post('/api/v1/users', {
+      basic: ADMIN,
+      body: { login: 'forgetful', email: 'forgetful@example.test', generatePassword: true },
+    });
+    expect(created.status).toBe(201);
+    const reset = await cli(env, 'reset-password', '--user', 'forgetful', '--must-change');
+    expect(reset.code).toBe(0);
+    const password = field(reset.stdout, 'password');
+    expect(reset.stdout).toContain('(shown only once)');
+    expect(
+      (await http.get('/api/v1/users/me', { basic: ['forgetful', created.body.password] })).status,
+    ).toBe(401);
+    const me = await http.get('/api/v1/users/me', { basic: ['forgetful', password] });
+    expect(me.body.passwordChangeRequired).toBe(true);
+    const [event] = await sql(
+      "SELECT actor_id, actor_login, details FROM audit_events WHERE type = 'password.changed' AND subject_id = $1",
+      [created.body.id],
+    );
+    expect(event).toMatchObject({
+      actor_id: null,
+      actor_login: `cli:${userInfo().username}`,
+      details: { reset: true, mustChange: true },
+    });
+  }, 120_000);
+
   it('rotates the signing keys; the new key is published', async () => {
     const res = await cli(env, 'rotate-signing-keys');
     expect(res.code).toBe(0);

@@ -181,6 +181,22 @@ const ROUTE_CLASSES: RouteClass[] = [
     success: 200,
   },
   {
+    name: 'admin credential inventory',
+    roles: ['admin'],
+    scopes: ['admin:credentials'],
+    interactiveOnly: false,
+    probe: (call, { target }) => call('GET', `/api/v1/credentials?ownerId=${target.id}`),
+    success: 200,
+  },
+  {
+    name: 'metrics',
+    roles: [],
+    scopes: ['metrics:read'],
+    interactiveOnly: false,
+    probe: (call) => call('GET', '/metrics'),
+    success: 200,
+  },
+  {
     name: 'audit read',
     roles: ['admin'],
     scopes: ['audit:read'],

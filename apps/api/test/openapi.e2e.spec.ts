@@ -92,7 +92,16 @@ describe('the OpenAPI document, for client generators', () => {
       'role',
       'sort',
     ]);
-    expect(query('/api/v1/audit-events', 'get')).toEqual(['before', 'limit', 'type', 'userId']);
+    expect(query('/api/v1/audit-events', 'get')).toEqual([
+      'actorId',
+      'before',
+      'from',
+      'ip',
+      'limit',
+      'to',
+      'type',
+      'userId',
+    ]);
   });
 
   it('describes every error as a Problem: 401, 403, 404, 409, 429 where they can happen', () => {
