@@ -17,6 +17,7 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { OAuthModule } from './modules/oauth/oauth.module.js';
 import { OpaqueTokensModule } from './modules/opaque-tokens/opaque-tokens.module.js';
+import { SecurityEventsModule } from './modules/security-events/security-events.module.js';
 import { PersonalAccessTokensModule } from './modules/personal-access-tokens/personal-access-tokens.module.js';
 import { SigningKeysModule } from './modules/signing-keys/signing-keys.module.js';
 import { UsersModule } from './modules/users/users.module.js';
@@ -56,6 +57,7 @@ export class AppModule {
         ApiKeysModule,
         OpaqueTokensModule,
         OAuthModule,
+        SecurityEventsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -12,6 +12,7 @@ export const SCOPE_DESCRIPTIONS = {
   'sessions:write': 'Revoke sessions',
   'audit:read': 'Read the audit log (admins only)',
   'tokens:introspect': 'Introspect tokens for other services',
+  'events:read': 'Read the security events stream (revocations, for verifying services)',
 } as const;
 
 export type Scope = keyof typeof SCOPE_DESCRIPTIONS;
