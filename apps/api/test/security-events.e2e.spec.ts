@@ -201,6 +201,25 @@ describe('security events', () => {
     expect(row?.type).toBe(latchkeyType);
   });
 
+  it('publishes the end of a rotation overlap when it comes, with no write', async () => {
+    const user = await createUser(t);
+    const pat = await createPat(t, user);
+    await t.http.post(`/api/v1/personal-access-tokens/${pat.id}/rotate`, {
+      basic: user.basic,
+      body: { overlapSeconds: 2 },
+    });
+    const rotated = await stream.next(
+      of('credential.rotated', (fields) => fields.credential_id === pat.id),
+    );
+    const ended = await stream.next(
+      of('credential.overlap_ended', (fields) => fields.credential_id === pat.id),
+      6000,
+    );
+    expect(eventOf(ended).fields.effective_at).toBe(eventOf(rotated).fields.effective_at);
+    expect(eventOf(ended).fields.jti).toEqual(expect.any(String));
+    expect(Date.now() / 1000).toBeGreaterThanOrEqual(eventOf(ended).fields.effective_at);
+  });
+
   it('publishes a signing key rotation: the new key published, the old one retired', async () => {
     const res = await t.http.post('/api/v1/signing-keys/rotate', { basic: ADMIN });
     expect(res.status).toBe(201);
@@ -479,7 +498,7 @@ describe('security events across instances', () => {
       PUBLIC_URL: t.config.PUBLIC_URL,
       LOG_LEVEL: 'warn',
     });
-  });
+  }, 90_000);
   afterAll(async () => {
     await stopServer(other);
     await rm(dataDir, { recursive: true, force: true });

@@ -30,7 +30,8 @@ export class SecurityEvents1764360000000 implements MigrationInterface {
     await queryRunner.query(`
       CREATE TABLE security_events_horizon (
         one boolean PRIMARY KEY DEFAULT true CHECK (one),
-        pruned_through bigint NOT NULL DEFAULT 0
+        pruned_through bigint NOT NULL DEFAULT 0,
+        overlaps_swept_at timestamptz NOT NULL DEFAULT now()
       )
     `);
     await queryRunner.query(`INSERT INTO security_events_horizon DEFAULT VALUES`);
@@ -54,6 +55,34 @@ export class SecurityEvents1764360000000 implements MigrationInterface {
           RETURNING id INTO new_id;
         PERFORM pg_notify('latchkey_changes',
           json_build_object('topic', 'security-event', 'key', new_id::text)::text);
+      END $$
+    `);
+    // A rotation overlap ends with no write: each instance calls this every second, and it
+    // emits one event for each old token or secret whose overlap ended since the last call.
+    await queryRunner.query(`
+      CREATE FUNCTION security_events_sweep_overlaps() RETURNS integer LANGUAGE plpgsql AS $$
+      DECLARE
+        since timestamptz;
+        swept integer := 0;
+        ended record;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(7458213901);
+        SELECT overlaps_swept_at INTO since FROM security_events_horizon FOR UPDATE;
+        FOR ended IN
+          SELECT id, user_id, kind, lookup, expires_at, revoked_at AS at FROM credentials
+            WHERE revoked_reason = 'rotated' AND revoked_at > since AND revoked_at <= now()
+          UNION ALL
+          SELECT id, user_id, kind, lookup, expires_at, previous_secret_expires_at FROM credentials
+            WHERE previous_secret_expires_at > since AND previous_secret_expires_at <= now()
+        LOOP
+          PERFORM security_event_emit('credential.overlap_ended', ended.user_id,
+            jsonb_build_object('credentialId', ended.id, 'kind', ended.kind,
+              'jti', CASE WHEN ended.kind IN ('personal_access_token', 'account_token')
+                THEN ended.lookup END, 'effectiveAt', ended.at), ended.expires_at);
+          swept := swept + 1;
+        END LOOP;
+        UPDATE security_events_horizon SET overlaps_swept_at = now();
+        RETURN swept;
       END $$
     `);
     await queryRunner.query(`
@@ -163,6 +192,7 @@ export class SecurityEvents1764360000000 implements MigrationInterface {
       await queryRunner.query(`DROP TRIGGER security_events_${table} ON ${table}`);
       await queryRunner.query(`DROP FUNCTION security_events_on_${table}()`);
     }
+    await queryRunner.query(`DROP FUNCTION security_events_sweep_overlaps()`);
     await queryRunner.query(`DROP FUNCTION security_event_emit(text, uuid, jsonb, timestamptz)`);
     await queryRunner.query(`DROP TABLE security_event_receivers`);
     await queryRunner.query(`DROP TABLE security_events_horizon`);

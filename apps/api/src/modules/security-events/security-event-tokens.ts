@@ -19,6 +19,7 @@ const CREDENTIAL_CHANGE_TYPES: Record<string, SecurityEventSubject['change_type'
   'credential.revoked': 'revoke',
   'credential.leaked': 'revoke',
   'credential.rotated': 'revoke',
+  'credential.overlap_ended': 'revoke',
   'credential.disabled': 'update',
   'credential.enabled': 'update',
   'credential.secret_rotated': 'update',

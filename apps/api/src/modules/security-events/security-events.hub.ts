@@ -13,6 +13,7 @@ import { SecurityEventsRepository } from './security-events.repository.js';
 
 const PAGE = 500;
 const PRUNE_INTERVAL_MS = 3_600_000;
+const OVERLAP_SWEEP_INTERVAL_MS = 1000;
 
 /** One reader of the live feed (a GET /events stream). */
 export interface EventSink {
@@ -54,7 +55,12 @@ export class SecurityEventsHub implements OnModuleInit, OnModuleDestroy {
       if (this.feed.healthy) for (const sink of this.sinks) sink.heartbeat();
     }, this.config.SECURITY_EVENTS_HEARTBEAT * 1000);
     const prune = setInterval(() => void this.prune().catch(() => undefined), PRUNE_INTERVAL_MS);
-    this.timers = [heartbeat, prune];
+    // A rotation overlap ends without a write; the sweep turns its end into an event.
+    const sweep = setInterval(
+      () => void this.events.sweepOverlaps().catch(() => undefined),
+      OVERLAP_SWEEP_INTERVAL_MS,
+    );
+    this.timers = [heartbeat, prune, sweep];
     for (const timer of this.timers) timer.unref();
   }
 

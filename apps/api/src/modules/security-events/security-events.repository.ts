@@ -43,6 +43,14 @@ export class SecurityEventsRepository {
     return { last: BigInt(row?.last ?? 0), prunedThrough: BigInt(row?.pruned_through ?? 0) };
   }
 
+  /** Emits an event for each rotation overlap that ended since the last sweep; returns how many. */
+  async sweepOverlaps(): Promise<number> {
+    const [row] = await this.dataSource.query<{ swept: number }[]>(
+      'SELECT security_events_sweep_overlaps() AS swept',
+    );
+    return row?.swept ?? 0;
+  }
+
   /**
    * Deletes events older than `retentionSeconds` whose subject can no longer be presented, and
    * moves the horizon past them; returns how many went.
