@@ -115,6 +115,15 @@ const ROUTE_CLASSES: RouteClass[] = [
     success: 200,
   },
   {
+    name: 'security events',
+    roles: [],
+    scopes: ['events:read'],
+    interactiveOnly: false,
+    probe: (call) =>
+      call('POST', '/api/v1/events/poll', { body: { maxEvents: 0, returnImmediately: true } }),
+    success: 200,
+  },
+  {
     name: 'admin token management read',
     roles: ['admin'],
     scopes: ['tokens:read'],

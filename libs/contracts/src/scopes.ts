@@ -1,4 +1,8 @@
-export const ROLES = ['admin', 'user'] as const;
+/**
+ * `verifier` is for service accounts of services that verify Latchkey credentials: introspection
+ * and the security events, nothing of an admin's.
+ */
+export const ROLES = ['admin', 'user', 'verifier'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Every scope a credential may carry, with the description shown to people who pick them. */
@@ -29,6 +33,7 @@ const USER_SCOPES: readonly Scope[] = [
 const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   user: USER_SCOPES,
   admin: SCOPES,
+  verifier: ['profile:read', 'tokens:introspect', 'events:read'],
 };
 
 export function isScope(value: string): value is Scope {

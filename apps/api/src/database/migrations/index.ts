@@ -5,6 +5,7 @@ import { CreatePasskeys1764064800000 } from './1764064800000-CreatePasskeys.js';
 import { UserPasswordResetLastLogin1764151200000 } from './1764151200000-UserPasswordResetLastLogin.js';
 import { OneCredentialsTable1764237600000 } from './1764237600000-OneCredentialsTable.js';
 import { SecurityEvents1764360000000 } from './1764360000000-SecurityEvents.js';
+import { ServiceAccounts1764360000001 } from './1764360000001-ServiceAccounts.js';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   UserPasswordResetLastLogin1764151200000,
   OneCredentialsTable1764237600000,
   SecurityEvents1764360000000,
+  ServiceAccounts1764360000001,
 ];

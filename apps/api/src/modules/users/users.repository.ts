@@ -13,7 +13,8 @@ export class UniqueViolation extends Error {
 export type NewUser = Pick<
   UserEntity,
   'login' | 'email' | 'displayName' | 'passwordHash' | 'roles'
->;
+> &
+  Partial<Pick<UserEntity, 'kind'>>;
 export type UserChanges = Partial<
   Pick<
     UserEntity,
@@ -59,6 +60,7 @@ export class UsersRepository {
   }
 
   async search({
+    kind,
     q,
     role,
     disabled,
@@ -80,6 +82,7 @@ export class UsersRepository {
         { pattern },
       );
     }
+    if (kind !== 'all') query.andWhere('user.kind = :kind', { kind });
     if (role) query.andWhere(':role = ANY(user.roles)', { role });
     if (disabled !== undefined)
       query.andWhere(disabled ? 'user.disabled_at IS NOT NULL' : 'user.disabled_at IS NULL');
