@@ -55,11 +55,17 @@ export class SecurityEventsHub implements OnModuleInit, OnModuleDestroy {
       if (this.feed.healthy) for (const sink of this.sinks) sink.heartbeat();
     }, this.config.SECURITY_EVENTS_HEARTBEAT * 1000);
     const prune = setInterval(() => void this.prune().catch(() => undefined), PRUNE_INTERVAL_MS);
-    // A rotation overlap ends without a write; the sweep turns its end into an event.
-    const sweep = setInterval(
-      () => void this.events.sweepOverlaps().catch(() => undefined),
-      OVERLAP_SWEEP_INTERVAL_MS,
-    );
+    // A rotation overlap ends without a write; the sweep turns its end into an event. One sweep
+    // at a time, so a locked table or a slow database does not take a connection every second.
+    let sweeping = false;
+    const sweep = setInterval(() => {
+      if (sweeping) return;
+      sweeping = true;
+      void this.events
+        .sweepOverlaps()
+        .catch(() => undefined)
+        .finally(() => (sweeping = false));
+    }, OVERLAP_SWEEP_INTERVAL_MS);
     this.timers = [heartbeat, prune, sweep];
     for (const timer of this.timers) timer.unref();
   }
