@@ -19,6 +19,7 @@ import { HealthModule } from './modules/health/health.module.js';
 import { InventoryModule } from './modules/inventory/inventory.module.js';
 import { OAuthModule } from './modules/oauth/oauth.module.js';
 import { OpaqueTokensModule } from './modules/opaque-tokens/opaque-tokens.module.js';
+import { SecurityEventsModule } from './modules/security-events/security-events.module.js';
 import { PersonalAccessTokensModule } from './modules/personal-access-tokens/personal-access-tokens.module.js';
 import { SigningKeysModule } from './modules/signing-keys/signing-keys.module.js';
 import { UsageModule } from './modules/usage/usage.module.js';
@@ -62,6 +63,7 @@ export class AppModule {
         OAuthModule,
         InventoryModule,
         MetricsModule,
+        SecurityEventsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

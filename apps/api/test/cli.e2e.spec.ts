@@ -306,6 +306,35 @@ describe('the CLI (npm run cli)', () => {
     });
   }, 120_000);
 
+  it('creates, lists and disables a service account; its API key stops at once', async () => {
+    const created = await cli(env, 'create-service-account', '--login', 'cli-svc');
+    expect(created.code).toBe(0);
+    const id = field(created.stdout, 'id');
+    const [row] = await sql('SELECT kind, roles FROM users WHERE id = $1', [id]);
+    expect(row).toEqual({ kind: 'service', roles: ['verifier'] });
+
+    const listed = await cli(env, 'list-service-accounts');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(`cli-svc ${id} verifier enabled`);
+
+    const key = await cli(env, 'create-api-key', '--user', 'cli-svc', '--scopes', 'events:read');
+    expect(key.code).toBe(0);
+    const authorization = `token ${field(key.stdout, 'apiKey')}:${field(key.stdout, 'apiSecret')}`;
+    const poll = () =>
+      http.post('/api/v1/events/poll', { authorization, body: { returnImmediately: true } });
+    expect((await poll()).status).toBe(200);
+
+    const disabled = await cli(env, 'disable-service-account', 'cli-svc');
+    expect(disabled.code).toBe(0);
+    expect((await poll()).status).toBe(401);
+    const [after] = await sql('SELECT disabled_at FROM users WHERE id = $1', [id]);
+    expect(after?.disabled_at).not.toBeNull();
+
+    const person = await cli(env, 'disable-service-account', TEST_ADMIN_LOGIN);
+    expect(person.code).toBe(1);
+    // Five CLI processes, each booting Nest on a 2-core machine.
+  }, 180_000);
+
   it('rotates the signing keys; the new key is published', async () => {
     const res = await cli(env, 'rotate-signing-keys');
     expect(res.code).toBe(0);

@@ -121,6 +121,15 @@ const ROUTE_CLASSES: RouteClass[] = [
     oauth: true,
   },
   {
+    name: 'security events',
+    roles: [],
+    scopes: ['events:read'],
+    interactiveOnly: false,
+    probe: (call) =>
+      call('POST', '/api/v1/events/poll', { body: { maxEvents: 0, returnImmediately: true } }),
+    success: 200,
+  },
+  {
     name: "admin reading another user's credentials",
     roles: ['admin'],
     scopes: ['admin:credentials'],

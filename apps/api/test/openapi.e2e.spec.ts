@@ -86,6 +86,7 @@ describe('the OpenAPI document, for client generators', () => {
         .sort();
     expect(query('/api/v1/users', 'get')).toEqual([
       'disabled',
+      'kind',
       'page',
       'pageSize',
       'q',

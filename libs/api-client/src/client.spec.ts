@@ -8,6 +8,7 @@ type Handler = (request: IncomingMessage, body: string, response: ServerResponse
 
 const USER = {
   id: '0b6f1f9e-4a53-4f8e-9a59-3d1c9f4f7a10',
+  kind: 'user' as const,
   login: 'alice',
   email: 'alice@example.com',
   displayName: 'Alice',

@@ -1,4 +1,8 @@
-export const ROLES = ['admin', 'user'] as const;
+/**
+ * `verifier` is for service accounts of services that verify Latchkey credentials: introspection
+ * and the security events, nothing of an admin's.
+ */
+export const ROLES = ['admin', 'user', 'verifier'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Every scope a credential may carry, with the description shown to people who pick them. */
@@ -12,6 +16,7 @@ export const SCOPE_DESCRIPTIONS = {
   'sessions:write': 'Revoke sessions',
   'audit:read': 'Read the audit log (admins only)',
   'tokens:introspect': 'Introspect tokens for other services',
+  'events:read': 'Read the security events stream (revocations, for verifying services)',
   'admin:credentials':
     "List, disable, rotate, revoke and rate-limit other users' tokens, API keys and sessions (admins only)",
   'admin:keys': 'List and rotate the signing keys (admins only)',
@@ -32,6 +37,7 @@ const USER_SCOPES: readonly Scope[] = [
 const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   user: USER_SCOPES,
   admin: SCOPES,
+  verifier: ['profile:read', 'tokens:introspect', 'events:read'],
 };
 
 export function isScope(value: string): value is Scope {

@@ -31,6 +31,7 @@ describe('user contracts', () => {
 
   it('coerces pagination from the query string and caps the page size', () => {
     expect(listUsersQuerySchema.parse({ page: '2', pageSize: '5' })).toEqual({
+      kind: 'user',
       page: 2,
       pageSize: 5,
       sort: 'login',

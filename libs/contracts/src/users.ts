@@ -112,8 +112,16 @@ export const USER_SORTS = [
 ] as const;
 export type UserSort = (typeof USER_SORTS)[number];
 
+/** A person, or a service account (no password, no browser sign-in, no second factor). */
+export const USER_KINDS = ['user', 'service'] as const;
+export type UserKind = (typeof USER_KINDS)[number];
+
 export const listUsersQuerySchema = z.object({
   q: z.string().trim().max(128).optional(),
+  /** People only unless asked: service accounts have their own list. */
+  kind: z
+    .enum([...USER_KINDS, 'all'], { error: 'kind must be user, service or all' })
+    .default('user'),
   role: roleSchema.optional(),
   disabled: z
     .enum(['true', 'false'], { error: 'disabled must be true or false' })
@@ -137,6 +145,7 @@ export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 export const userSchema = z.object({
   id: z.uuid(),
+  kind: z.enum(USER_KINDS),
   login: z.string(),
   email: z.string(),
   displayName: z.string(),
@@ -162,6 +171,23 @@ export const userPageSchema = z.object({
   total: z.number().int(),
 });
 
+export const createServiceAccountSchema = z.strictObject({
+  login: loginSchema,
+  displayName: optionalDisplayNameSchema,
+  roles: z.array(roleSchema).min(1).default(['verifier']),
+});
+
+export const updateServiceAccountSchema = z
+  .object({
+    displayName: displayNameSchema,
+    roles: z.array(roleSchema).min(1),
+    disabled: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+export type CreateServiceAccountInput = z.input<typeof createServiceAccountSchema>;
+export type UpdateServiceAccountInput = z.infer<typeof updateServiceAccountSchema>;
 export type CreateUserInput = z.input<typeof createUserSchema>;
 export type UpdateUserInput = z.infer<typeof updateUserSchema>;
 export type UpdateMeInput = z.infer<typeof updateMeSchema>;

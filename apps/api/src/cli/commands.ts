@@ -245,6 +245,70 @@ export const COMMANDS: Record<string, Command> = {
       return { revoked: UUID.test(which) ? which.toLowerCase() : 'the given token' };
     },
   },
+  'create-service-account': {
+    usage: '--login <login> [--display-name <name>] [--role verifier|user|admin]...',
+    description:
+      'Create a service account: no password, no browser sign-in. Roles default to verifier (introspection and security events). Give it an API key with create-api-key.',
+    options: {
+      login: { type: 'string' },
+      'display-name': { type: 'string' },
+      role: { type: 'string', multiple: true },
+    },
+    async run(app, values) {
+      const roles = (values.role as string[] | undefined) ?? ['verifier'];
+      const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role));
+      if (unknown.length > 0) throw new UsageError(`unknown role ${unknown.join(', ')}`);
+      const account = await app.get(UsersService).createServiceAccount({
+        login: required(values, 'login'),
+        displayName: optional(values, 'display-name'),
+        roles: roles as Role[],
+      });
+      await app.get(AuditService).record('user.created', {
+        subject: account,
+        details: { via: 'cli', kind: 'service', roles: account.roles },
+      });
+      return { id: account.id, login: account.login, roles: account.roles };
+    },
+  },
+  'list-service-accounts': {
+    usage: '',
+    description: 'List service accounts: one line each, login, id, roles and state.',
+    options: {},
+    async run(app) {
+      const [accounts] = await app.get(UsersService).list({
+        kind: 'service',
+        sort: 'login',
+        page: 1,
+        pageSize: 100,
+      });
+      return {
+        serviceAccounts: accounts.map(
+          (account) =>
+            `${account.login} ${account.id} ${account.roles.join(',')} ${account.disabledAt ? 'disabled' : 'enabled'}`,
+        ),
+      };
+    },
+  },
+  'disable-service-account': {
+    usage: '<login | id> [--enable]',
+    description:
+      'Disable a service account (every credential it holds is refused at once), or enable it with --enable.',
+    options: { enable: { type: 'boolean' } },
+    async run(app, values, positionals) {
+      const account = await findUser(app, onePositional(positionals, 'service account'));
+      if (account.kind !== 'service') {
+        throw new CommandFailed(`"${account.login}" is a person's account, not a service account`);
+      }
+      const disabled = values.enable !== true;
+      // The CLI is the operator, no account of the database: never the account itself.
+      const updated = await app.get(UsersService).update(account.id, { disabled }, '');
+      await app.get(AuditService).record(disabled ? 'user.disabled' : 'user.enabled', {
+        subject: updated,
+        details: { via: 'cli', kind: 'service' },
+      });
+      return { id: updated.id, login: updated.login, disabled: String(disabled) };
+    },
+  },
   'rotate-signing-keys': {
     usage: '',
     description:

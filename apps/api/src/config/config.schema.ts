@@ -323,6 +323,30 @@ export const CONFIG_VARIABLES = {
     description:
       'Prefix of every key Latchkey writes to Redis, so deployments can share one Redis.',
   },
+  SECURITY_EVENTS_RETENTION: {
+    schema: duration,
+    default: '1d',
+    description:
+      'How long security events are kept at least (GET /events resumes within it). An event is kept longer while what it names could still be presented (a revoked token that has not expired).',
+  },
+  SECURITY_EVENTS_HEARTBEAT: {
+    schema: duration,
+    default: '1s',
+    description:
+      'How often GET /events sends a heartbeat comment while this instance hears the change feed: verifiers count the stream as stale when heartbeats stop.',
+  },
+  SECURITY_EVENTS_MAX_BACKLOG: {
+    schema: positiveInt,
+    default: '10000',
+    description:
+      'Events a GET /events subscriber may have unsent before it is cut off (it reconnects with Last-Event-ID and resumes).',
+  },
+  SECURITY_EVENTS_POLL_WAIT: {
+    schema: duration,
+    default: '30s',
+    description:
+      'How long POST /events/poll waits for an event when none is pending and returnImmediately is false (RFC 8936 long polling).',
+  },
   PASSWORD_MIN_LENGTH: {
     schema: positiveInt.min(8, 'must be at least 8 (NIST SP 800-63B)').max(256),
     default: '12',

@@ -200,6 +200,8 @@ export const SCOPE_PROBES: Record<Scope, (call: Caller) => Promise<TestResponse>
   'sessions:write': (call) => call('DELETE', `/api/v1/auth/sessions/${randomUUID()}`),
   'audit:read': (call) => call('GET', '/api/v1/audit-events'),
   'tokens:introspect': (call) => call('POST', '/api/v1/oauth/introspect', { body: { token: 'x' } }),
+  'events:read': (call) =>
+    call('POST', '/api/v1/events/poll', { body: { maxEvents: 0, returnImmediately: true } }),
   'admin:credentials': (call) => call('GET', '/api/v1/credentials?pageSize=1'),
   'admin:keys': (call) => call('GET', '/api/v1/signing-keys'),
   'metrics:read': (call) => call('GET', '/metrics'),

@@ -9,6 +9,7 @@ import { type LocksLike, RefreshCoordinator } from './refresh-coordinator';
 
 const USER = {
   id: '0b6f1f9e-4a53-4f8e-9a59-3d1c9f4f7a10',
+  kind: 'user' as const,
   login: 'alice',
   email: 'alice@example.com',
   displayName: 'Alice',

@@ -13,3 +13,5 @@ export const SIGNING_KEYS_TOPIC = 'signing-keys';
  * was verified with a key no longer published must be verified again.
  */
 export const SIGNING_KEYS_LOADED_TOPIC = 'signing-keys-loaded';
+/** A security event was committed (key: its id); written by the outbox triggers. */
+export const SECURITY_EVENT_TOPIC = 'security-event';

@@ -7,6 +7,8 @@ import { OneCredentialsTable1764237600000 } from './1764237600000-OneCredentials
 import { UserLoginKey1764320000000 } from './1764320000000-UserLoginKey.js';
 import { CredentialRestrictionAuthority1764330000000 } from './1764330000000-CredentialRestrictionAuthority.js';
 import { UsageAggregates1764350000000 } from './1764350000000-UsageAggregates.js';
+import { SecurityEvents1764360000000 } from './1764360000000-SecurityEvents.js';
+import { ServiceAccounts1764360000001 } from './1764360000001-ServiceAccounts.js';
 
 /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
 export const MIGRATIONS = [
@@ -19,4 +21,6 @@ export const MIGRATIONS = [
   UserLoginKey1764320000000,
   CredentialRestrictionAuthority1764330000000,
   UsageAggregates1764350000000,
+  SecurityEvents1764360000000,
+  ServiceAccounts1764360000001,
 ];

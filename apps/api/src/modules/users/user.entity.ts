@@ -5,12 +5,16 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { Role } from '@latchkey/contracts';
+import type { Role, UserKind } from '@latchkey/contracts';
 
 @Entity({ name: 'users' })
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
+
+  /** A person, or a service account (no password, no browser sign-in). */
+  @Column({ type: 'text', default: 'user' })
+  kind!: UserKind;
 
   @Column({ type: 'varchar', length: 64 })
   login!: string;

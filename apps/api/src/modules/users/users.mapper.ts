@@ -4,6 +4,7 @@ import type { UserEntity } from './user.entity.js';
 export function toUser(entity: UserEntity): User {
   return {
     id: entity.id,
+    kind: entity.kind,
     login: entity.login,
     email: entity.email,
     displayName: entity.displayName,

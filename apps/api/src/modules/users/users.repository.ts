@@ -14,7 +14,7 @@ export type NewUser = Pick<
   UserEntity,
   'login' | 'email' | 'displayName' | 'passwordHash' | 'roles'
 > &
-  Partial<Pick<UserEntity, 'passwordMustChange'>>;
+  Partial<Pick<UserEntity, 'passwordMustChange' | 'kind'>>;
 export type UserChanges = Partial<
   Pick<
     UserEntity,
@@ -58,6 +58,7 @@ export class UsersRepository {
   }
 
   async search({
+    kind,
     q,
     role,
     disabled,
@@ -79,6 +80,7 @@ export class UsersRepository {
         { pattern },
       );
     }
+    if (kind !== 'all') query.andWhere('user.kind = :kind', { kind });
     if (role) query.andWhere(':role = ANY(user.roles)', { role });
     if (disabled !== undefined)
       query.andWhere(disabled ? 'user.disabled_at IS NOT NULL' : 'user.disabled_at IS NULL');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import type {
   ChangePasswordInput,
   ListUsersQuery,
@@ -96,7 +97,10 @@ export class UsersService {
     // Shed a login flood before its lookup, not only before its hash.
     this.hasher.assertCapacity();
     const user = await this.users.findByLogin(login);
-    if (!user) return this.hasher.verifyNothing(password).then(() => null);
+    // A service account never signs in with a password, whatever its stored hash.
+    if (!user || user.kind === 'service') {
+      return this.hasher.verifyNothing(password).then(() => null);
+    }
     const matches = await this.hasher.verify(user.passwordHash, password);
     return matches && user.disabledAt === null ? user : null;
   }
@@ -146,6 +150,29 @@ export class UsersService {
         roles: [...new Set(input.roles)],
         passwordHash: await this.hasher.hash(input.password),
         passwordMustChange: input.mustChange ?? false,
+      });
+    } catch (error) {
+      throw this.conflictFor(error);
+    }
+  }
+
+  /**
+   * A service account: no password anyone knows (the stored hash is of random bytes never
+   * shown, and password sign-in refuses the kind anyway), an address under `.invalid`.
+   */
+  async createServiceAccount(input: {
+    login: string;
+    displayName?: string | undefined;
+    roles: Role[];
+  }): Promise<UserEntity> {
+    try {
+      return await this.users.insert({
+        kind: 'service',
+        login: input.login,
+        email: `${input.login.toLowerCase()}@service-account.invalid`,
+        displayName: input.displayName ?? input.login,
+        roles: [...new Set(input.roles)],
+        passwordHash: await this.hasher.hash(randomBytes(32).toString('base64url')),
       });
     } catch (error) {
       throw this.conflictFor(error);
@@ -207,6 +234,9 @@ export class UsersService {
       throw Problems.conflict(
         'Change your own password with your current one (POST /users/me/password).',
       );
+    }
+    if (user.kind === 'service') {
+      throw Problems.conflict('A service account has no password: give it an API key or a PAT.');
     }
     this.assertAcceptable(this.policy.check(newPassword, 'newPassword', user));
     await this.write(id, {
