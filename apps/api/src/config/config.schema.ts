@@ -113,6 +113,12 @@ export const CONFIG_VARIABLES = {
     description:
       'WebAuthn relying party ID that passkeys are bound to: the host of PUBLIC_URL or a parent domain of it. Default: the host of PUBLIC_URL. Changing it makes every registered passkey unusable.',
   },
+  WEBAUTHN_MAX_PENDING_CHALLENGES: {
+    schema: positiveInt,
+    default: '10000',
+    description:
+      'Most unused passkey challenges kept at once (anyone may ask for one); past it the oldest are dropped, so those sign-ins must start again.',
+  },
   WEBAUTHN_RP_NAME: {
     schema: z.string().trim().min(1).max(64),
     default: 'Latchkey',

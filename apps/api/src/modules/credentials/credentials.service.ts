@@ -343,6 +343,42 @@ export class CredentialsService implements OnModuleInit {
     return (await this.stop({ id: credential.id }, reason, acting)).length > 0;
   }
 
+  /**
+   * Which of these strings (opaque tokens, API key pairs, API secrets alone) are live stored
+   * credentials, found with one query for all of them: a leak report of 1,000 made-up strings
+   * costs one lookup, and only what is found is then revoked one by one.
+   */
+  async storedAmong(presented: string[]): Promise<string[]> {
+    const secretHashes = new Map<string, Buffer>();
+    const lookups = new Map<string, { kind: 'api_key' | 'opaque_token'; lookup: string }>();
+    for (const candidate of presented) {
+      if (isWellFormedToken(candidate, TOKEN_PREFIXES.apiSecret)) {
+        secretHashes.set(candidate, hashToken(candidate));
+        continue;
+      }
+      for (const kind of ['api_key', 'opaque_token'] as const) {
+        const lookup = DESCRIPTORS[kind].secretCheck?.lookupOf(candidate);
+        if (lookup) lookups.set(candidate, { kind, lookup });
+      }
+    }
+    const rows = await this.credentials.findLiveAmong(
+      [...lookups.values()],
+      [...secretHashes.values()],
+    );
+    const now = this.clock.now();
+    return presented.filter((candidate) => {
+      const hash = secretHashes.get(candidate);
+      if (hash) {
+        return rows.some(
+          (row) => row.secretHash?.equals(hash) || row.previousSecretHash?.equals(hash),
+        );
+      }
+      const probe = lookups.get(candidate);
+      const row = probe && rows.find((r) => r.kind === probe.kind && r.lookup === probe.lookup);
+      return !!row && DESCRIPTORS[row.kind].secretCheck?.matches(candidate, row, now) != null;
+    });
+  }
+
   private async findPresented(presented: string): Promise<CredentialEntity | null> {
     const jwtDescriptor = descriptorOfJwt(this.jwt.peekKind(presented) ?? '');
     if (jwtDescriptor?.jwtKind) {
