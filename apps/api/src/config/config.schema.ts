@@ -248,6 +248,18 @@ export const CONFIG_VARIABLES = {
     description:
       'Longest lifetime a personal access token may be given, in days. Unset: no limit, and tokens that never expire are allowed.',
   },
+  MAX_PATS_PER_USER: {
+    schema: positiveInt,
+    default: '100',
+    description:
+      'Most live (unrevoked, unexpired) personal access tokens one user may hold; creating one more answers 409 conflict.',
+  },
+  MAX_OPAQUE_TOKENS_PER_USER: {
+    schema: positiveInt,
+    default: '100',
+    description:
+      'Most live (unrevoked, unexpired) opaque tokens one user may hold; issuing one more answers 409 conflict.',
+  },
   AUTH_BASIC_PASSWORD_ENABLED: {
     schema: booleanFlag,
     default: 'true',

@@ -84,6 +84,16 @@ export class CredentialsRepository {
       .getMany();
   }
 
+  /** How many live, unexpired credentials of `kind` the user holds. */
+  countLive(userId: string, kind: CredentialKind): Promise<number> {
+    return this.credentials
+      .createQueryBuilder('c')
+      .where('c.user_id = :userId AND c.kind = :kind', { userId, kind })
+      .andWhere(LIVE)
+      .andWhere(UNEXPIRED)
+      .getCount();
+  }
+
   /** One of the user's credentials of these kinds, whatever its state. */
   findOfUser(
     userId: string,

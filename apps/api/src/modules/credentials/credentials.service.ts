@@ -121,6 +121,7 @@ export class CredentialsService implements OnModuleInit {
       if (replaced) await this.feed.publish(CREDENTIAL_TOPIC, replaced.id);
     } else {
       if (kind === 'opaque_token') await this.credentials.deleteExpiredOpaqueTokens(owner.id);
+      await this.assertBelowCap(kind, owner.id);
       entity = await this.credentials.insert(row);
     }
     await this.audit.record(descriptor.audit.created, {
@@ -301,6 +302,21 @@ export class CredentialsService implements OnModuleInit {
       details: { id: key.id, apiKey: key.lookup, name: key.name, overlapSeconds },
     });
     return { apiKey: key.lookup, apiSecret: secret };
+  }
+
+  /** 409 when the user already holds as many live credentials of `kind` as allowed. */
+  private async assertBelowCap(kind: CredentialKind, userId: string): Promise<void> {
+    const caps: Partial<Record<CredentialKind, [number, string]>> = {
+      personal_access_token: [this.config.MAX_PATS_PER_USER, 'MAX_PATS_PER_USER'],
+      opaque_token: [this.config.MAX_OPAQUE_TOKENS_PER_USER, 'MAX_OPAQUE_TOKENS_PER_USER'],
+    };
+    const cap = caps[kind];
+    if (!cap) return;
+    const [most, name] = cap;
+    if ((await this.credentials.countLive(userId, kind)) < most) return;
+    throw Problems.conflict(
+      `This account already holds ${most} live ${DESCRIPTORS[kind].label}s (${name}): revoke one first.`,
+    );
   }
 
   /** Revokes one of the user's live credentials of these kinds (404 when there is none). */
