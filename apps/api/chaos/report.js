@@ -20,8 +20,13 @@ const TESTS = 'apps/api/test';
 const ASVS = [
   [
     'V2.4.1',
-    'Anti-automation: excessive calls limited (a limit change keeps the count)',
-    ['admin-restrictions.e2e.spec.ts'],
+    'Anti-automation: excessive calls limited (leak reports, passkey challenges; a limit change keeps the count)',
+    ['admin-restrictions.e2e.spec.ts', 'unauthenticated-work.e2e.spec.ts'],
+  ],
+  [
+    'V6.1.1',
+    'Brute-force controls documented and prevent malicious account lockout',
+    ['failure-limits.e2e.spec.ts', 'credential-attacks.e2e.spec.ts'],
   ],
   ['V6.2.1', 'Passwords of at least 8 characters (15 recommended)', ['users.e2e.spec.ts']],
   ['V6.2.3', 'Password change requires the current and the new password', ['users.e2e.spec.ts']],
@@ -34,7 +39,7 @@ const ASVS = [
   [
     'V6.3.1',
     'Controls against credential stuffing and brute force',
-    ['auth-basic.e2e.spec.ts', 'mfa.e2e.spec.ts'],
+    ['auth-basic.e2e.spec.ts', 'mfa.e2e.spec.ts', 'failure-limits.e2e.spec.ts'],
   ],
   [
     'V6.3.8',

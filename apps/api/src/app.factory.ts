@@ -116,10 +116,14 @@ export async function createApp({
       `WEBAUTHN_RP_ID ${rpIdAddress} is an IP address (from PUBLIC_URL): browsers refuse IP addresses as WebAuthn relying-party IDs, so passkeys cannot be registered or used. On this machine, open ${local.origin} instead (PUBLIC_URL=${local.origin}); elsewhere, give the server a DNS name.`,
     );
   }
+  if (config.TRUST_PROXY === true)
+    logger.warn(
+      'TRUST_PROXY=true takes the leftmost X-Forwarded-For address, which the client itself can write: failure limits and audit addresses then count what the client claims. Set the number of proxies in front (a hop count, e.g. TRUST_PROXY=1) or their addresses instead.',
+    );
   if (config.HTTPS_REDIRECT) {
     if (config.TRUST_PROXY === false)
       logger.warn(
-        'HTTPS_REDIRECT is on while TRUST_PROXY is not set: behind a proxy that ends TLS, every request looks like plain HTTP and is redirected again, in a loop. Set TRUST_PROXY to the proxy (true, a hop count or its addresses).',
+        'HTTPS_REDIRECT is on while TRUST_PROXY is not set: behind a proxy that ends TLS, every request looks like plain HTTP and is redirected again, in a loop. Set TRUST_PROXY to the number of proxies in front (a hop count) or their addresses; true trusts any X-Forwarded-For, so a client could pick its own address.',
       );
     const publicUrl = new URL(config.PUBLIC_URL);
     fastify.addHook('onRequest', async (request, reply) => {

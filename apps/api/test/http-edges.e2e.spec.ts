@@ -174,3 +174,24 @@ describe('HTTPS_REDIRECT', () => {
     }
   });
 });
+
+describe('TRUST_PROXY=true', () => {
+  let log = '';
+  let t: TestApp;
+
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        log += String(chunk);
+        done();
+      },
+    });
+    t = await startTestApp({ TRUST_PROXY: 'true', LOG_LEVEL: 'warn' }, { logDestination: sink });
+  });
+  afterAll(() => t.close());
+
+  it('warns at start-up that clients can write their own address, and recommends a hop count', () => {
+    expect(log).toContain('TRUST_PROXY=true takes the leftmost X-Forwarded-For address');
+    expect(log).toContain('a hop count, e.g. TRUST_PROXY=1');
+  });
+});

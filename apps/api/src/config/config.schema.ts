@@ -113,6 +113,12 @@ export const CONFIG_VARIABLES = {
     description:
       'WebAuthn relying party ID that passkeys are bound to: the host of PUBLIC_URL or a parent domain of it. Default: the host of PUBLIC_URL. Changing it makes every registered passkey unusable.',
   },
+  WEBAUTHN_MAX_PENDING_CHALLENGES: {
+    schema: positiveInt,
+    default: '10000',
+    description:
+      'Most unused passkey challenges kept at once (anyone may ask for one); past it the oldest are dropped, so those sign-ins must start again.',
+  },
   WEBAUTHN_RP_NAME: {
     schema: z.string().trim().min(1).max(64),
     default: 'Latchkey',
@@ -261,6 +267,18 @@ export const CONFIG_VARIABLES = {
     schema: positiveInt,
     description:
       'Longest lifetime a personal access token may be given, in days. Unset: no limit, and tokens that never expire are allowed.',
+  },
+  MAX_PATS_PER_USER: {
+    schema: positiveInt,
+    default: '100',
+    description:
+      'Most live (unrevoked, unexpired) personal access tokens one user may hold; creating one more answers 409 conflict.',
+  },
+  MAX_OPAQUE_TOKENS_PER_USER: {
+    schema: positiveInt,
+    default: '100',
+    description:
+      'Most live (unrevoked, unexpired) opaque tokens one user may hold; issuing one more answers 409 conflict.',
   },
   AUTH_BASIC_PASSWORD_ENABLED: {
     schema: booleanFlag,

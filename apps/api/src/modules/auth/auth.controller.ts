@@ -37,9 +37,13 @@ import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { secondFactorKeys, tokenKeys } from '../../common/limits/failure-keys.js';
 import { FailureLimiter } from '../../common/limits/failure-limiter.js';
+import { RateLimits } from '../../common/limits/rate-limits.js';
 import { DeviceTrust } from './device-trust.js';
 import { LoginFailures } from './login-failures.js';
 import { SessionIssuer } from './session-issuer.js';
+
+/** Passwordless sign-ins one client IP may start (each stores a challenge). */
+export const PASSKEY_OPTIONS_PER_IP = { requests: 30, perSeconds: 60 };
 
 @ApiTags('Sessions')
 @Controller('auth')
@@ -58,6 +62,7 @@ export class AuthController {
     @Inject(SessionIssuer) private readonly issuer: SessionIssuer,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RateLimits) private readonly rateLimits: RateLimits,
   ) {}
 
   @Post('login')
@@ -110,7 +115,10 @@ export class AuthController {
   @ApiResponse({ status: 200, schema: responseSchema(passkeyAuthenticationOptionsSchema) })
   async passkeyOptions(
     @Body(new ZodValidationPipe(passkeyLoginOptionsInputSchema)) body: PasskeyLoginOptionsInput,
+    @Req() request: FastifyRequest,
   ): Promise<PasskeyAuthenticationOptions> {
+    // Each answer stores a challenge: limited per client IP (and the table is bounded).
+    await this.rateLimits.consume('passkey-options', request.ip, PASSKEY_OPTIONS_PER_IP);
     const user = body.login ? await this.users.findByLogin(body.login) : null;
     return this.passkeys.loginOptions(user);
   }

@@ -92,6 +92,40 @@ export class CredentialsRepository {
       .getOne();
   }
 
+  /**
+   * The live credentials any of these (kind, lookup) pairs or API secret hashes find, in one
+   * query whatever their number (a leak report holds up to 1,000 strings).
+   */
+  findLiveAmong(
+    lookups: { kind: CredentialKind; lookup: string }[],
+    secretHashes: Buffer[],
+  ): Promise<CredentialEntity[]> {
+    if (lookups.length === 0 && secretHashes.length === 0) return Promise.resolve([]);
+    return this.withSecrets()
+      .where(
+        `((c.kind, c.lookup) IN (SELECT * FROM unnest(CAST(:kinds AS text[]), CAST(:lookups AS text[])))
+          OR c.secret_hash = ANY(:hashes)
+          OR (c.previous_secret_hash = ANY(:hashes) AND c.previous_secret_expires_at > now()))`,
+        {
+          kinds: lookups.map((probe) => probe.kind),
+          lookups: lookups.map((probe) => probe.lookup),
+          hashes: secretHashes,
+        },
+      )
+      .andWhere(LIVE)
+      .getMany();
+  }
+
+  /** How many live, unexpired credentials of `kind` the user holds. */
+  countLive(userId: string, kind: CredentialKind): Promise<number> {
+    return this.credentials
+      .createQueryBuilder('c')
+      .where('c.user_id = :userId AND c.kind = :kind', { userId, kind })
+      .andWhere(LIVE)
+      .andWhere(UNEXPIRED)
+      .getCount();
+  }
+
   /** One of the user's credentials of these kinds, whatever its state. */
   findOfUser(
     userId: string,

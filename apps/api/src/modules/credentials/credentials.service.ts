@@ -145,6 +145,7 @@ export class CredentialsService implements OnModuleInit {
       if (replaced) await this.feed.publish(CREDENTIAL_TOPIC, replaced.id);
     } else {
       if (kind === 'opaque_token') await this.credentials.deleteExpiredOpaqueTokens(owner.id);
+      await this.assertBelowCap(kind, owner.id);
       entity = await this.credentials.insert(row);
     }
     await this.audit.record(descriptor.audit.created, {
@@ -413,6 +414,21 @@ export class CredentialsService implements OnModuleInit {
     return { apiKey: key.lookup, apiSecret: secret };
   }
 
+  /** 409 when the user already holds as many live credentials of `kind` as allowed. */
+  private async assertBelowCap(kind: CredentialKind, userId: string): Promise<void> {
+    const caps: Partial<Record<CredentialKind, [number, string]>> = {
+      personal_access_token: [this.config.MAX_PATS_PER_USER, 'MAX_PATS_PER_USER'],
+      opaque_token: [this.config.MAX_OPAQUE_TOKENS_PER_USER, 'MAX_OPAQUE_TOKENS_PER_USER'],
+    };
+    const cap = caps[kind];
+    if (!cap) return;
+    const [most, name] = cap;
+    if ((await this.credentials.countLive(userId, kind)) < most) return;
+    throw Problems.conflict(
+      `This account already holds ${most} live ${DESCRIPTORS[kind].label}s (${name}): revoke one first.`,
+    );
+  }
+
   /** Revokes one of the user's live credentials of these kinds (404 when there is none). */
   async revokeOfUser(userId: string, kind: CredentialKind, id: string, acting: Acting) {
     const credential = await this.live(userId, kind, id);
@@ -451,6 +467,42 @@ export class CredentialsService implements OnModuleInit {
         : await this.findPresented(presented);
     if (!credential) return false;
     return (await this.stop({ id: credential.id }, reason, acting)).length > 0;
+  }
+
+  /**
+   * Which of these strings (opaque tokens, API key pairs, API secrets alone) are live stored
+   * credentials, found with one query for all of them: a leak report of 1,000 made-up strings
+   * costs one lookup, and only what is found is then revoked one by one.
+   */
+  async storedAmong(presented: string[]): Promise<string[]> {
+    const secretHashes = new Map<string, Buffer>();
+    const lookups = new Map<string, { kind: 'api_key' | 'opaque_token'; lookup: string }>();
+    for (const candidate of presented) {
+      if (isWellFormedToken(candidate, TOKEN_PREFIXES.apiSecret)) {
+        secretHashes.set(candidate, hashToken(candidate));
+        continue;
+      }
+      for (const kind of ['api_key', 'opaque_token'] as const) {
+        const lookup = DESCRIPTORS[kind].secretCheck?.lookupOf(candidate);
+        if (lookup) lookups.set(candidate, { kind, lookup });
+      }
+    }
+    const rows = await this.credentials.findLiveAmong(
+      [...lookups.values()],
+      [...secretHashes.values()],
+    );
+    const now = this.clock.now();
+    return presented.filter((candidate) => {
+      const hash = secretHashes.get(candidate);
+      if (hash) {
+        return rows.some(
+          (row) => row.secretHash?.equals(hash) || row.previousSecretHash?.equals(hash),
+        );
+      }
+      const probe = lookups.get(candidate);
+      const row = probe && rows.find((r) => r.kind === probe.kind && r.lookup === probe.lookup);
+      return !!row && DESCRIPTORS[row.kind].secretCheck?.matches(candidate, row, now) != null;
+    });
   }
 
   private async findPresented(presented: string): Promise<CredentialEntity | null> {

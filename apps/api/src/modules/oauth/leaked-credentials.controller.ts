@@ -37,9 +37,8 @@ export class LeakedCredentialsController {
   ): Promise<Record<string, never>> {
     const context = requestContext(request);
     await this.rateLimits.consume('leak-reports', context.ip, LEAK_REPORTS_PER_IP);
-    for (const credential of new Set(body.credentials)) {
-      await this.inspector.revoke(credential.trim(), { actor: null, context }, 'leaked');
-    }
+    const credentials = [...new Set(body.credentials.map((credential) => credential.trim()))];
+    await this.inspector.revokeLeaked(credentials, { actor: null, context });
     return {};
   }
 }

@@ -107,6 +107,22 @@ export class TokenInspectorService {
     return true;
   }
 
+  /**
+   * A leak report: revokes every live credential among `tokens`. Stored secrets and refresh
+   * tokens are looked up together (one query per table, whatever the report's size); JWTs need
+   * no lookup until their signature verifies. Only what is found is then revoked one by one.
+   */
+  async revokeLeaked(tokens: string[], acting: Acting): Promise<void> {
+    const [stored, refresh] = await Promise.all([
+      this.credentials.storedAmong(tokens),
+      this.sessions.refreshTokensAmong(tokens),
+    ]);
+    const jwts = tokens.filter((token) => this.jwt.peekKind(token) !== null);
+    for (const token of new Set([...stored, ...refresh, ...jwts])) {
+      await this.revoke(token, acting, 'leaked');
+    }
+  }
+
   /** What the token stands for, from the verified-credential cache or checked once. */
   private inspect(token: string, request: FastifyRequest): Promise<Principal | null> {
     const [scheme, verify] = this.checkerOf(token, request);

@@ -28,18 +28,27 @@ export class PasskeysRepository {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** Stores a new challenge, and forgets the expired ones while at it. */
+  /**
+   * Stores a new challenge, forgetting the expired ones while at it and, past `keep` unused
+   * ones, the oldest: anyone may ask for a challenge, so the table stays bounded.
+   */
   async saveChallenge(
     challenge: string,
     purpose: ChallengePurpose,
     userId: string | null,
     ttlSeconds: number,
+    keep: number,
   ): Promise<void> {
     await this.dataSource.query(`DELETE FROM webauthn_challenges WHERE expires_at < now()`);
     await this.dataSource.query(
       `INSERT INTO webauthn_challenges (challenge, purpose, user_id, expires_at)
        VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
       [challenge, purpose, userId, ttlSeconds],
+    );
+    await this.dataSource.query(
+      `DELETE FROM webauthn_challenges WHERE challenge IN (
+         SELECT challenge FROM webauthn_challenges ORDER BY expires_at DESC OFFSET $1)`,
+      [keep],
     );
   }
 

@@ -107,6 +107,7 @@ export class PasskeysService {
       'registration',
       user.id,
       CHALLENGE_TTL_SECONDS,
+      this.config.WEBAUTHN_MAX_PENDING_CHALLENGES,
     );
     return { ...options };
   }
@@ -244,7 +245,13 @@ export class PasskeysService {
         transports: passkey.transports,
       })),
     });
-    await this.passkeys.saveChallenge(options.challenge, purpose, userId, CHALLENGE_TTL_SECONDS);
+    await this.passkeys.saveChallenge(
+      options.challenge,
+      purpose,
+      userId,
+      CHALLENGE_TTL_SECONDS,
+      this.config.WEBAUTHN_MAX_PENDING_CHALLENGES,
+    );
     return { ...options };
   }
 

@@ -103,6 +103,16 @@ export class SessionsRepository {
     });
   }
 
+  /** Which of these refresh token hashes are stored, in one query whatever their number. */
+  async storedRefreshHashes(hashes: Buffer[]): Promise<Buffer[]> {
+    if (hashes.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT token_hash FROM refresh_tokens WHERE token_hash = ANY($1)`,
+      [hashes],
+    )) as { token_hash: Buffer }[];
+    return rows.map((row) => row.token_hash);
+  }
+
   async findRefreshByHash(hash: Buffer): Promise<RefreshTokenRow | null> {
     const [row] = (await this.dataSource.query(
       `SELECT id, session_id, spent_at, expires_at,

@@ -102,6 +102,16 @@ export class SessionsService {
     return this.endByRefreshToken(token, 'logout');
   }
 
+  /** Which of these strings are refresh tokens stored here (spent or not), in one query. */
+  async refreshTokensAmong(presented: string[]): Promise<string[]> {
+    const hashes = new Map<string, Buffer>();
+    for (const token of presented) {
+      if (isWellFormedToken(token, TOKEN_PREFIXES.refresh)) hashes.set(token, hashToken(token));
+    }
+    const stored = await this.sessions.storedRefreshHashes([...hashes.values()]);
+    return [...hashes].filter(([, hash]) => stored.some((row) => row.equals(hash))).map(([t]) => t);
+  }
+
   /** Ends the live session this refresh token (spent or not) belongs to; null when none. */
   async endByRefreshToken(token: string, reason: RevokeReason): Promise<SessionEntity | null> {
     if (!isWellFormedToken(token, TOKEN_PREFIXES.refresh)) return null;
