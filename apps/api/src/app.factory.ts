@@ -13,7 +13,7 @@ import { originsOf } from './common/net/loopback.js';
 import { setupOpenApi } from './common/openapi/openapi.js';
 import { refuseOtherBodyTypes } from './common/http/body-types.js';
 import { noStoreByDefault } from './common/http/no-store.js';
-import { computeSecurityHeaders, sendSecurityHeaders } from './common/http/security-headers.js';
+import { pageSecurityHeaders } from './common/http/security-headers.js';
 import { refuseRepeatedCredentialHeaders } from './common/http/single-credential-header.js';
 import { refuseUnstorableInput } from './common/validation/storable-text.js';
 import { serveSpa } from './common/spa/serve-spa.js';
@@ -63,24 +63,12 @@ export async function createApp({
     exposedHeaders: ['WWW-Authenticate', 'Retry-After', 'RateLimit-Policy', 'RateLimit'],
   });
   await app.register(cookie);
-  const securityHeaders = await computeSecurityHeaders({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        // Swagger UI runs an inline initializer script.
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        // Upgrading would break a plain-HTTP deployment such as http://localhost.
-        upgradeInsecureRequests: config.PUBLIC_URL.startsWith('https:') ? [] : null,
-      },
-    },
-  });
+  const securityHeaders = await pageSecurityHeaders(config);
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('preValidation', refuseUnstorableInput);
   fastify.addHook('onSend', noStoreByDefault);
-  fastify.addHook('onSend', sendSecurityHeaders(securityHeaders));
+  fastify.addHook('onSend', securityHeaders);
   fastify.addHook('onResponse', (request, reply, done) => {
     logRequest(logger, request, reply);
     done();
