@@ -60,6 +60,7 @@ describe('platform', () => {
     expect(docs.headers.get('content-security-policy')).toContain(
       "script-src 'self' 'unsafe-inline'",
     );
+    expect(docs.headers.get('content-security-policy')).toContain("base-uri 'none'");
     expect(docs.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
     expect(docs.headers.get('cross-origin-opener-policy')).toBe('same-origin');
   });

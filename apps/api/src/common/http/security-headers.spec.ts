@@ -34,6 +34,7 @@ describe('the security headers of a page', () => {
       expect(csp.get('script-src')).toEqual(["'self'"]);
       expect(csp.get('script-src-attr')).toEqual(["'none'"]);
       expect(csp.get('object-src')).toEqual(["'none'"]);
+      expect(csp.get('base-uri')).toEqual(["'none'"]);
       expect(csp.get('default-src')).toEqual(["'self'"]);
     }
   });

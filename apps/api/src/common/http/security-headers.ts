@@ -108,6 +108,9 @@ function pagePolicy(scriptSrc: string[], publicUrl: string): FastifyHelmetOption
         // Mantine sets styles inline (style elements and attributes); styles run no code.
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        // No page sets a <base>: an injected one could not redirect relative script URLs.
+        baseUri: ["'none'"],
         // Upgrading would break a plain-HTTP deployment such as http://localhost.
         upgradeInsecureRequests: publicUrl.startsWith('https:') ? [] : null,
       },
