@@ -1,5 +1,6 @@
-// After `vite build`: precompress the assets (the API serves .br / .gz as they are) and report
-// the JavaScript a first visit loads, failing the build when it exceeds the budget.
+// After `vite build`: precompress the assets (the API serves .br / .gz as they are), check that
+// index.html holds no inline script, and report the JavaScript a first visit loads, failing the
+// build when it exceeds the budget.
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -43,6 +44,25 @@ async function initialScripts() {
   return [...new Set(sources)];
 }
 
+/**
+ * The SPA's Content-Security-Policy runs scripts of its own origin only (script-src 'self',
+ * script-src-attr 'none'): an inline script or event handler would be blocked in the browser.
+ */
+async function assertNoInlineScript() {
+  const html = await readFile(join(DIST, 'index.html'), 'utf8');
+  const inline = [
+    ...[...html.matchAll(/<script\b[^>]*>/g)]
+      .map((match) => match[0])
+      .filter((tag) => !/\ssrc=/.test(tag)),
+    ...[...html.matchAll(/\son[a-z]+\s*=/g)].map((match) => match[0].trim()),
+  ];
+  if (inline.length > 0)
+    throw new Error(
+      `index.html holds inline script, which the SPA's CSP blocks: ${inline.join(', ')}`,
+    );
+}
+
+await assertNoInlineScript();
 const files = await filesUnder(DIST);
 const maps = files.filter((file) => file.endsWith('.map'));
 if (maps.length > 0) throw new Error(`Source maps must not be served: ${maps.join(', ')}`);

@@ -13,15 +13,41 @@ const SUITE_RESULTS = 'test-results/api.json';
 const TESTS = 'apps/api/test';
 
 /**
- * OWASP ASVS 5.0.0 requirements on authentication (V6), session management (V7), self-contained
- * tokens (V9) and secret handling (V11, V13, V14, V16), each with the tests that show it. A row
+ * OWASP ASVS 5.0.0 requirements on input validation (V2), web frontend security (V3),
+ * authentication (V6), session management (V7), self-contained tokens (V9) and secret handling
+ * (V11, V13, V14, V16), each with the tests that show it. A row
  * with `verdict` is decided by design, not by a test: `note` says why.
  */
 const ASVS = [
   [
+    'V2.2.1',
+    'Input validated, decoded values too (clientDataJSON, JWT claims, cookies)',
+    ['unstorable-text.e2e.spec.ts', 'fuzz.e2e.spec.ts'],
+  ],
+  [
     'V2.4.1',
     'Anti-automation: excessive calls limited (leak reports, passkey challenges; a limit change keeps the count)',
     ['admin-restrictions.e2e.spec.ts', 'unauthenticated-work.e2e.spec.ts'],
+  ],
+  [
+    'V3.4.1',
+    'Strict-Transport-Security on HTTPS responses, never over plain HTTP',
+    ['platform.e2e.spec.ts'],
+  ],
+  [
+    'V3.4.3',
+    "CSP: SPA scripts from its own origin only; object-src, base-uri 'none'",
+    ['platform.e2e.spec.ts'],
+  ],
+  [
+    'V3.5.1',
+    'Cross-site requests with Basic or cookies refused; cookie endpoints own-site',
+    ['cross-site.e2e.spec.ts', 'browser-origins.e2e.spec.ts'],
+  ],
+  [
+    'V3.5.2',
+    'No sensitive call without a CORS preflight: form and text bodies are 415',
+    ['cross-site.e2e.spec.ts'],
   ],
   [
     'V6.1.1',

@@ -17,7 +17,7 @@ import { setupOpenApi } from './common/openapi/openapi.js';
 import { refuseOtherBodyTypes } from './common/http/body-types.js';
 import { problemForInvalidPreflight } from './common/http/invalid-preflight.js';
 import { noStoreByDefault } from './common/http/no-store.js';
-import { computeSecurityHeaders, sendSecurityHeaders } from './common/http/security-headers.js';
+import { pageSecurityHeaders } from './common/http/security-headers.js';
 import { refuseRepeatedCredentialHeaders } from './common/http/single-credential-header.js';
 import { refuseUnstorableInput } from './common/validation/storable-text.js';
 import { serveSpa } from './common/spa/serve-spa.js';
@@ -81,25 +81,13 @@ export async function createApp({
     // Brotli's default (quality 11) suits build-time assets, not answers made per request.
     brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
   });
-  const securityHeaders = await computeSecurityHeaders({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        // Swagger UI runs an inline initializer script.
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        // Upgrading would break a plain-HTTP deployment such as http://localhost.
-        upgradeInsecureRequests: config.PUBLIC_URL.startsWith('https:') ? [] : null,
-      },
-    },
-  });
+  const securityHeaders = await pageSecurityHeaders(config);
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('preValidation', refuseUnstorableInput);
   fastify.addHook('onSend', problemForInvalidPreflight);
   fastify.addHook('onSend', noStoreByDefault);
-  fastify.addHook('onSend', sendSecurityHeaders(securityHeaders));
+  fastify.addHook('onSend', securityHeaders);
   const usage = app.get(UsageBuffer);
   fastify.addHook('onResponse', (request, reply, done) => {
     logRequest(logger, request, reply);

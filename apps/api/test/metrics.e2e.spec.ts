@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createPat } from './factories/credentials.js';
 import { createUser } from './factories/users.js';
+import { basicHeader } from './support/http-client.js';
 import { ADMIN, startTestApp, useTestApp, type TestApp } from './support/test-app.js';
-import { setEventStreamSubscribers } from '../src/common/metrics/metrics.js';
 import { PasswordHasher } from '../src/modules/users/password-hasher.js';
 
 /** A port nothing listens on now, for METRICS_PORT. */
@@ -109,11 +109,22 @@ describe('/metrics on METRICS_PORT', () => {
     expect(after).toBeGreaterThan(before);
   });
 
-  it('shows the event-stream subscribers the stream reports', async () => {
-    setEventStreamSubscribers(3);
-    expect(sample(await scrape(), 'latchkey_event_stream_subscribers')).toBe(3);
-    setEventStreamSubscribers(0);
-    expect(sample(await scrape(), 'latchkey_event_stream_subscribers')).toBe(0);
+  it('counts the clients of the security event stream', async () => {
+    const subscribers = async () => sample(await scrape(), 'latchkey_event_stream_subscribers');
+    const connection = new AbortController();
+    const stream = await fetch(`${t.http.baseUrl}/api/v1/events`, {
+      headers: { authorization: basicHeader(...ADMIN) },
+      signal: connection.signal,
+    });
+    expect(stream.status).toBe(200);
+    expect(await subscribers()).toBe(1);
+    connection.abort();
+    let after = 1;
+    for (let i = 0; i < 50 && after !== 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = await subscribers();
+    }
+    expect(after).toBe(0);
   });
 
   it('reads the password-hash queue depth at each scrape', async () => {

@@ -56,6 +56,11 @@ describe('platform', () => {
     expect(docs.headers.get('content-type')).toMatch(/^text\/html/);
     expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
     expect(docs.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // Swagger UI's initializer is the one inline script Latchkey serves: its own policy allows it.
+    expect(docs.headers.get('content-security-policy')).toContain(
+      "script-src 'self' 'unsafe-inline'",
+    );
+    expect(docs.headers.get('content-security-policy')).toContain("base-uri 'none'");
     expect(docs.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
     expect(docs.headers.get('cross-origin-opener-policy')).toBe('same-origin');
   });
@@ -112,5 +117,39 @@ describe('platform', () => {
     }
     expect((await t.http.get('/readyz')).status).toBe(200);
     expect((await t.http.get('/api/v1/users/me', { basic: ADMIN })).status).toBe(200);
+  });
+});
+
+describe('Strict-Transport-Security only over HTTPS (RFC 6797 §7.2)', () => {
+  const HTTP_PATHS = ['/healthz', '/api/v1/users/me', '/api/docs'];
+
+  describe('PUBLIC_URL http://localhost:3000 (plain HTTP)', () => {
+    const t = useTestApp({ PUBLIC_URL: 'http://localhost:3000' });
+
+    it.each(HTTP_PATHS)('sends no HSTS on %s', async (path) => {
+      const res = await t.http.get(path);
+      expect(res.headers.get('strict-transport-security')).toBeNull();
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    });
+  });
+
+  describe('behind a TLS proxy (TRUST_PROXY=true, PUBLIC_URL https)', () => {
+    const t = useTestApp({ PUBLIC_URL: 'https://auth.example.test', TRUST_PROXY: 'true' });
+
+    it.each(HTTP_PATHS)('sends HSTS on %s only when the proxy says HTTPS', async (path) => {
+      const https = await t.http.get(path, { headers: { 'x-forwarded-proto': 'https' } });
+      expect(https.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+      const plain = await t.http.get(path, { headers: { 'x-forwarded-proto': 'http' } });
+      expect(plain.headers.get('strict-transport-security')).toBeNull();
+    });
+  });
+
+  describe('PUBLIC_URL https without TRUST_PROXY (the scheme of a request is not known)', () => {
+    const t = useTestApp({ PUBLIC_URL: 'https://auth.example.test' });
+
+    it('sends HSTS: the public address is HTTPS', async () => {
+      const res = await t.http.get('/healthz');
+      expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    });
   });
 });

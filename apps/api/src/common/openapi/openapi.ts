@@ -216,9 +216,12 @@ function describeErrors(operation: OperationObject, route: RouteAuth): void {
   }
 }
 
+/** Where Swagger UI is served, outside the API's prefix. */
+export const DOCS_PATH = 'api/docs';
+
 export function setupOpenApi(app: INestApplication, config: AppConfig): void {
   const document = buildOpenApiDocument(app, config);
-  SwaggerModule.setup('api/docs', app, document, {
+  SwaggerModule.setup(DOCS_PATH, app, document, {
     useGlobalPrefix: false,
     jsonDocumentUrl: 'api/v1/openapi.json',
     yamlDocumentUrl: 'api/v1/openapi.yaml',

@@ -132,7 +132,14 @@ describe('serveSpa', () => {
     });
     try {
       const fastify = app.getHttpAdapter().getInstance();
-      fastify.addHook('onSend', sendSecurityHeaders(await computeSecurityHeaders({})));
+      const headers = await computeSecurityHeaders({});
+      fastify.addHook(
+        'onSend',
+        sendSecurityHeaders(
+          () => headers,
+          () => false,
+        ),
+      );
       await serveSpa(app, dist);
       await app.init();
       await fastify.ready();

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { ChangeFeed } from '../../common/events/change-feed.js';
 import { SECURITY_EVENT_TOPIC } from '../../common/events/topics.js';
+import { setEventStreamSubscribers } from '../../common/metrics/metrics.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import type { StoredSecurityEvent } from './security-event-tokens.js';
 import { SecurityEventsRepository } from './security-events.repository.js';
@@ -85,10 +86,12 @@ export class SecurityEventsHub implements OnModuleInit, OnModuleDestroy {
   /** Adds a live reader; `deliver` gets every event read from now on. */
   add(sink: EventSink): void {
     this.sinks.add(sink);
+    setEventStreamSubscribers(this.sinks.size);
   }
 
   remove(sink: EventSink): void {
     this.sinks.delete(sink);
+    setEventStreamSubscribers(this.sinks.size);
   }
 
   /** Resolves when an event after `id` has been read, or after `timeoutMs`. */
