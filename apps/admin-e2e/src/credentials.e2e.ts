@@ -56,6 +56,22 @@ test('a user rotates a token with an overlap, then without one', async ({
   // The old token still works during the overlap, and is still listed.
   expect(await statusWith(first.token)).toBe(200);
   await expect(page.getByTestId('token-row')).toHaveCount(2);
+  // The new row says so; the outgoing one says when it stops, in full, and expires then.
+  const [fresh, outgoing] = [
+    page.getByTestId('token-row').nth(0),
+    page.getByTestId('token-row').nth(1),
+  ];
+  await expect(fresh.getByText('new', { exact: true })).toBeVisible();
+  await expect(fresh.getByRole('switch', { name: 'ci enabled' })).toBeChecked();
+  await expect(outgoing).toContainText(/rotated: stops at \d\d:\d\d/);
+  await expect(outgoing).toContainText('expires in 1 hour');
+  await expect(outgoing.getByText('new', { exact: true })).toHaveCount(0);
+  // It has no switch and cannot be rotated again: only stopped sooner.
+  await expect(outgoing.getByRole('switch')).toHaveCount(0);
+  await outgoing.getByRole('button', { name: 'Actions for ci' }).click();
+  await expect(page.getByRole('menuitem', { name: 'Revoke' })).toBeVisible();
+  await expect(page.getByRole('menuitem', { name: 'Rotate' })).toHaveCount(0);
+  await page.keyboard.press('Escape');
 
   await page.getByRole('button', { name: 'Done' }).click();
   const third = await rotate(page, 'ci', 'None', 'token');
@@ -66,7 +82,7 @@ test('a user rotates a token with an overlap, then without one', async ({
 
   await page.getByRole('tab', { name: 'Inactive' }).click();
   await expect(page.getByTestId('token-row')).toHaveCount(1);
-  await expect(page.getByTestId('token-row')).toContainText('revoked: rotated');
+  await expect(page.getByTestId('token-row')).toContainText('rotated: stopped');
   await snap('tokens-inactive-rotated');
 });
 
@@ -130,14 +146,26 @@ test('an admin disables and enables an API key, and rotates its secret with an o
   const enabled = page.getByRole('switch', { name: 'worker enabled' });
   await expect(enabled).toBeChecked();
   await enabled.click();
-  await expect(page.getByTestId('api-key-row')).toContainText('disabled');
+  const disabled = page.getByRole('switch', { name: 'worker disabled' });
+  await expect(disabled).not.toBeChecked();
+  await expect(page.getByTestId('api-key-row')).toContainText('Disabled');
   await expect(asKey(created.apiSecret)).rejects.toMatchObject({ status: 401 });
-  await enabled.click();
-  await expect(page.getByTestId('api-key-row')).toContainText('active');
+  await disabled.click();
+  await expect(enabled).toBeChecked();
+  await expect(page.getByTestId('api-key-row').getByText('active', { exact: true })).toBeVisible();
   expect((await asKey(created.apiSecret)).login).toBe(user.login);
 
   const secret = await rotate(page, 'worker', '1 day', 'secret');
   expect(secret).toMatch(/^lks_/);
   expect((await asKey(secret)).login).toBe(user.login);
   expect((await asKey(created.apiSecret)).login).toBe(user.login);
+  await expect(page.getByTestId('api-key-row')).toContainText(
+    /old secret stops at \w+ \d+, \d\d:\d\d/,
+  );
+
+  // The key, the half a client is configured with beside the secret, is copied with one click.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy the key of worker' }).click();
+  await expect(page.getByRole('button', { name: 'Key of worker copied' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(created.apiKey);
 });

@@ -31,14 +31,19 @@ describe('CredentialActions', () => {
     const user = userEvent.setup();
     const onToggle = jest.fn<(disabled: boolean) => void>();
     renderWithMantine(<Harness onToggle={onToggle} />);
-    const enabled = () =>
-      screen.getByRole('switch', { name: 'deploy enabled' }) as HTMLInputElement;
+    const toggle = () => screen.getByRole('switch') as HTMLInputElement;
 
-    expect(enabled().checked).toBe(true);
-    await user.click(enabled());
+    expect(toggle().checked).toBe(true);
+    expect(screen.getByRole('switch', { name: 'deploy enabled' })).toBe(toggle());
+    expect(screen.getByText('Enabled')).toBeTruthy();
+    await user.click(toggle());
     expect(onToggle).toHaveBeenLastCalledWith(true);
-    expect(enabled().checked).toBe(false);
-    await user.click(enabled());
+    expect(toggle().checked).toBe(false);
+    // The label follows the state: it never says "Enabled" beside a switch that is off.
+    expect(screen.getByRole('switch', { name: 'deploy disabled' })).toBe(toggle());
+    expect(screen.getByText('Disabled')).toBeTruthy();
+    expect(screen.queryByText('Enabled')).toBeNull();
+    await user.click(toggle());
     expect(onToggle).toHaveBeenLastCalledWith(false);
 
     // The menu (rotate, edit, revoke) is driven by the browser journeys.

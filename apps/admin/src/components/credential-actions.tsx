@@ -28,12 +28,14 @@ export function CredentialActions({
   revokeMessage,
   rotateLabel,
 }: CredentialActionsProps) {
+  // The label says the state the switch is in, never the one it would set.
+  const state = disabled ? 'Disabled' : 'Enabled';
   return (
     <Group gap="xs" justify="flex-end" wrap="nowrap">
       <Switch
         size="sm"
-        label="Enabled"
-        aria-label={`${name} enabled`}
+        label={state}
+        aria-label={`${name} ${state.toLowerCase()}`}
         checked={!disabled}
         disabled={toggling}
         onChange={(event) => onToggle(!event.currentTarget.checked)}
@@ -52,22 +54,57 @@ export function CredentialActions({
             Edit name and rate limit
           </Menu.Item>
           <Menu.Divider />
-          <Menu.Item
-            color="red"
-            leftSection={<IconTrash size={16} />}
-            onClick={() =>
-              confirmDestructive({
-                title: `Revoke “${name}”?`,
-                message: `${revokeMessage} This cannot be undone.`,
-                confirmLabel: 'Revoke',
-                onConfirm: onRevoke,
-              })
-            }
-          >
-            Revoke
-          </Menu.Item>
+          <RevokeItem name={name} onRevoke={onRevoke} revokeMessage={revokeMessage} />
         </Menu.Dropdown>
       </Menu>
     </Group>
+  );
+}
+
+/**
+ * A credential in its rotation overlap: it stops by itself, so it can only be stopped sooner.
+ * No switch (enabling it again would not undo the rotation) and no second rotation.
+ */
+export function OutgoingCredentialActions({
+  name,
+  onRevoke,
+  revokeMessage,
+}: Pick<CredentialActionsProps, 'name' | 'onRevoke' | 'revokeMessage'>) {
+  return (
+    <Group gap="xs" justify="flex-end" wrap="nowrap">
+      <Menu position="bottom-end" withinPortal>
+        <Menu.Target>
+          <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${name}`}>
+            <IconDots size={18} />
+          </ActionIcon>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <RevokeItem name={name} onRevoke={onRevoke} revokeMessage={revokeMessage} />
+        </Menu.Dropdown>
+      </Menu>
+    </Group>
+  );
+}
+
+function RevokeItem({
+  name,
+  onRevoke,
+  revokeMessage,
+}: Pick<CredentialActionsProps, 'name' | 'onRevoke' | 'revokeMessage'>) {
+  return (
+    <Menu.Item
+      color="red"
+      leftSection={<IconTrash size={16} />}
+      onClick={() =>
+        confirmDestructive({
+          title: `Revoke “${name}”?`,
+          message: `${revokeMessage} This cannot be undone.`,
+          confirmLabel: 'Revoke',
+          onConfirm: onRevoke,
+        })
+      }
+    >
+      Revoke
+    </Menu.Item>
   );
 }

@@ -5,8 +5,11 @@ import {
   credentialColumns,
   describeRevocation,
   ExpiryText,
+  successorIds,
+  SuccessorsContext,
   type CredentialRow,
 } from './credential-columns';
+import { formatClock } from './date-text';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
@@ -32,6 +35,10 @@ describe('credential columns', () => {
     );
     expect(describeRevocation(row({ revokedAt: past, revokedReason: 'revoked' }), NOW)).toBe(
       'revoked',
+    );
+    // An overlap that has ended is over: "stopped", never "stops just now".
+    expect(describeRevocation(row({ revokedAt: past, revokedReason: 'rotated' }), NOW)).toBe(
+      'rotated: stopped',
     );
     expect(describeRevocation(row({ revokedAt: null, revokedReason: 'expired' }), NOW)).toBe(
       'expired',
@@ -85,5 +92,50 @@ describe('credential columns', () => {
     renderWithMantine(<ExpiryText expiresAt={inDays(30)} />);
     expect(screen.queryByText(/^expires/)).toBeNull();
     expect(screen.getByText('in 4 weeks')).toBeTruthy();
+  });
+
+  it('mark the successor of a rotation "new", and say when the outgoing one stops, to the minute', () => {
+    const stopsAt = new Date(Date.now() + 3_600_000).toISOString();
+    const outgoing = row({
+      id: 'old',
+      name: 'ci',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      revokedAt: stopsAt,
+      revokedReason: 'rotated',
+    });
+    const successor = row({ id: 'new', name: 'ci', createdAt: '2026-02-01T00:00:00.000Z' });
+    const rows = [
+      successor,
+      outgoing,
+      row({ id: 'other', name: 'deploy', createdAt: '2026-02-02T00:00:00.000Z' }),
+    ];
+    expect([...successorIds(rows)]).toEqual(['new']);
+    // Once the overlap is over, nothing is new any more.
+    expect([...successorIds(rows, Date.parse(stopsAt) + 1)]).toEqual([]);
+
+    renderWithMantine(
+      <SuccessorsContext value={successorIds(rows)}>
+        <DataTable
+          label="Credentials"
+          rows={rows}
+          columns={credentialColumns<CredentialRow>({ middle: [] })}
+          rowKey={(credential) => credential.id}
+          rowTestId="credential"
+          empty={null}
+        />
+      </SuccessorsContext>,
+    );
+    const [fresh, old, other] = screen.getAllByTestId('credential');
+    expect(fresh?.textContent).toContain('cinew');
+    expect(fresh?.textContent).toContain('active');
+    expect(old?.textContent).toContain(`rotated: stops at ${formatClock(stopsAt)}`);
+    expect(old?.textContent).not.toContain('new');
+    expect(other?.textContent).not.toContain('new');
+  });
+
+  it('tell the time something stops as a clock today and with its date on another day', () => {
+    const today = new Date(2026, 2, 1, 9, 5).getTime();
+    expect(formatClock(new Date(2026, 2, 1, 14, 5).toISOString(), today)).toBe('14:05');
+    expect(formatClock(new Date(2026, 2, 2, 0, 30).toISOString(), today)).toBe('Mar 2, 00:30');
   });
 });

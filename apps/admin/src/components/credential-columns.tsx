@@ -1,9 +1,9 @@
 import { Badge, Group, Text, Tooltip } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { createContext, useContext, type ReactNode } from 'react';
 import type { RateLimit, RevokedReason } from '@latchkey/contracts';
 import { useNow } from '../hooks/use-now';
 import type { Column } from './data-table';
-import { DateText, formatDate, formatRelative } from './date-text';
+import { DateText, formatClock, formatDate, formatRelative } from './date-text';
 import { expiryStatus } from './expiry';
 import { describeRateLimit } from './rate-limit-field';
 
@@ -23,7 +23,7 @@ export interface CredentialRow {
 
 const REASONS: Record<RevokedReason, string> = {
   revoked: 'revoked',
-  rotated: 'revoked: rotated',
+  rotated: 'rotated: stopped',
   leaked: 'revoked: leaked',
   expired: 'expired',
   user_disabled: 'revoked: user disabled',
@@ -44,6 +44,30 @@ export function isInactive(row: CredentialRow, now = Date.now()): boolean {
   return describeRevocation(row, now) !== null;
 }
 
+/** Rotated with an overlap that has not ended: it works beside its successor until revokedAt. */
+export function isOutgoing(row: CredentialRow, now = Date.now()): boolean {
+  return row.revokedAt !== null && new Date(row.revokedAt).getTime() > now;
+}
+
+/**
+ * The rows that replaced a still-working one: for each outgoing credential, the newest live one
+ * of the same name made after it (a rotation keeps the name).
+ */
+export function successorIds(rows: CredentialRow[], now = Date.now()): Set<string> {
+  const ids = new Set<string>();
+  const live = rows.filter((row) => row.revokedAt === null);
+  for (const outgoing of rows.filter((row) => isOutgoing(row, now))) {
+    const successor = live
+      .filter((row) => row.name === outgoing.name && row.createdAt > outgoing.createdAt)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    if (successor) ids.add(successor.id);
+  }
+  return ids;
+}
+
+/** The ids of the list's rows that replaced an outgoing one, set by the list that draws them. */
+export const SuccessorsContext = createContext<ReadonlySet<string>>(new Set());
+
 function Status({ row }: { row: CredentialRow }) {
   const now = useNow();
   const revocation = describeRevocation(row, now);
@@ -60,21 +84,39 @@ function Status({ row }: { row: CredentialRow }) {
   if (row.revokedAt)
     return (
       <Tooltip label={formatDate(row.revokedAt)}>
-        <Badge color="yellow" variant="light" size="sm" tt="none" maw="none">
-          rotated: stops {formatRelative(row.revokedAt, now)}
+        <Badge color="yellow" variant="light" size="sm" tt="none" maw="none" miw="max-content">
+          rotated: stops at {formatClock(row.revokedAt, now)}
         </Badge>
       </Tooltip>
     );
+  // Never narrower than its word: a wide neighbour column must not cut it to "acti…".
   if (row.disabled)
     return (
-      <Badge color="gray" variant="light" size="sm" tt="none">
+      <Badge color="gray" variant="light" size="sm" tt="none" miw="max-content">
         disabled
       </Badge>
     );
   return (
-    <Badge color="teal" variant="light" size="sm" tt="none">
+    <Badge color="teal" variant="light" size="sm" tt="none" miw="max-content">
       active
     </Badge>
+  );
+}
+
+/** The name, marked "new" on the row that replaced one still in its overlap. */
+function CredentialName({ row }: { row: CredentialRow }) {
+  const successors = useContext(SuccessorsContext);
+  return (
+    <Group gap={6} wrap="nowrap">
+      <Text size="sm" fw={500}>
+        {row.name}
+      </Text>
+      {successors.has(row.id) && (
+        <Badge color="indigo" variant="light" size="xs" miw="max-content">
+          new
+        </Badge>
+      )}
+    </Group>
   );
 }
 
@@ -118,9 +160,7 @@ export function credentialColumns<T extends CredentialRow>({
       card: 'title',
       cell: (row) => (
         <>
-          <Text size="sm" fw={500}>
-            {row.name}
-          </Text>
+          <CredentialName row={row} />
           <Text size="xs" c="dimmed">
             Created <DateText value={row.createdAt} />
             {createdNote?.(row)}

@@ -1,8 +1,15 @@
 import { Card, Group, Modal, Stack } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
+import { useNow } from '../hooks/use-now';
 import type { CredentialRotation, CredentialUpdate } from '../resources/credential-lifecycle';
-import { CredentialActions } from './credential-actions';
-import { isInactive, type CredentialRow } from './credential-columns';
+import { CredentialActions, OutgoingCredentialActions } from './credential-actions';
+import {
+  isInactive,
+  isOutgoing,
+  successorIds,
+  SuccessorsContext,
+  type CredentialRow,
+} from './credential-columns';
 import { CredentialSettingsForm } from './credential-settings-form';
 import { CredentialStateTabs, type ShownState } from './credential-state-tabs';
 import { DataTable, usePhone, type Column } from './data-table';
@@ -74,9 +81,20 @@ export function CredentialList<T extends CredentialRow>({
   const phone = usePhone();
   const [rotating, setRotating] = useState<T | null>(null);
   const [editing, setEditing] = useState<T | null>(null);
+  const now = useNow();
+  const successors = useMemo(() => successorIds(rows ?? [], now), [rows, now]);
   const actions = lifecycle && {
-    actions: (row: T) =>
-      !isInactive(row) && (
+    actions: (row: T) => {
+      if (isInactive(row, now)) return null;
+      if (isOutgoing(row, now))
+        return (
+          <OutgoingCredentialActions
+            name={row.name}
+            onRevoke={() => lifecycle.revoke.mutate(row)}
+            revokeMessage={lifecycle.revokeMessage}
+          />
+        );
+      return (
         <CredentialActions
           name={row.name}
           disabled={row.disabled}
@@ -95,7 +113,8 @@ export function CredentialList<T extends CredentialRow>({
           rotateLabel={lifecycle.rotateLabel}
           revokeMessage={lifecycle.revokeMessage}
         />
-      ),
+      );
+    },
   };
   return (
     <Stack>
@@ -105,16 +124,18 @@ export function CredentialList<T extends CredentialRow>({
       </Group>
       <ProblemAlert error={error} />
       <Card withBorder padding="md">
-        <DataTable
-          label={label}
-          rows={rows}
-          columns={columns}
-          rowKey={(row) => row.id}
-          rowTestId={rowTestId}
-          minWidth={860}
-          empty={empty[state]}
-          {...actions}
-        />
+        <SuccessorsContext value={successors}>
+          <DataTable
+            label={label}
+            rows={rows}
+            columns={columns}
+            rowKey={(row) => row.id}
+            rowTestId={rowTestId}
+            minWidth={860}
+            empty={empty[state]}
+            {...actions}
+          />
+        </SuccessorsContext>
       </Card>
       {lifecycle && (
         <>

@@ -19,6 +19,27 @@ export function formatRelative(iso: string, now = Date.now()): string {
   return 'just now';
 }
 
+const clock = new Intl.DateTimeFormat('en', {
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+const dayAndClock = new Intl.DateTimeFormat('en', {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** "14:05" today, "Mar 2, 14:05" on another day: when something stops, to the minute. */
+export function formatClock(iso: string, now = Date.now()): string {
+  const date = new Date(iso);
+  return date.toDateString() === new Date(now).toDateString()
+    ? clock.format(date)
+    : dayAndClock.format(date);
+}
+
 export function formatDate(iso: string): string {
   return absolute.format(new Date(iso));
 }

@@ -1,5 +1,6 @@
 import { Group, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { useDocumentTitle } from '../hooks/use-document-title';
 
 export function PageHeader({
   title,
@@ -10,10 +11,13 @@ export function PageHeader({
   description?: ReactNode;
   action?: ReactNode;
 }) {
+  useDocumentTitle(title);
   return (
     <Group justify="space-between" align="flex-start" mb="lg" gap="sm">
       <Stack gap={4} style={{ flex: '1 1 260px' }}>
-        <Title order={2}>{title}</Title>
+        <Title order={1} size="h2">
+          {title}
+        </Title>
         {description && (
           <Text c="dimmed" size="sm">
             {description}

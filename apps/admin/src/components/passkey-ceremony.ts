@@ -28,10 +28,33 @@ type WebAuthn = Awaited<ReturnType<typeof webauthn>>;
 const NO_WEBAUTHN =
   'This browser cannot use passkeys. Use a current browser, or sign in with your password.';
 
+/** "127.0.0.1", "[::1]", "192.168.1.20": a host that is an address, not a name. */
+function isIpAddress(hostname: string): boolean {
+  return (
+    /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname) || hostname.startsWith('[') || hostname.includes(':')
+  );
+}
+
+/**
+ * WebAuthn takes a domain name as the relying-party ID and refuses an IP address (WebAuthn
+ * Level 3, §5.1.3), so Latchkey opened at http://192.168.1.20 cannot make passkeys whatever else
+ * is right. null when the host is a name.
+ */
+export function ipAddressProblem(hostname: string): string | null {
+  if (!isIpAddress(hostname)) return null;
+  return (
+    `Passkeys do not work at an IP address (${hostname}): browsers accept only a domain name ` +
+    'for them. Open Latchkey at a domain name (PUBLIC_URL), or at http://localhost on this machine.'
+  );
+}
+
 /** What a failure of navigator.credentials.create() / .get() means for the person. */
 function explain(lib: WebAuthn, error: unknown, creating: boolean): PasskeyError {
   const code = error instanceof lib.WebAuthnError ? error.code : undefined;
   const name = error instanceof Error ? error.name : '';
+  const ipProblem = ipAddressProblem(window.location.hostname);
+  if (ipProblem && (code === 'ERROR_INVALID_DOMAIN' || name === 'SecurityError'))
+    return new PasskeyError(ipProblem);
   if (code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED')
     return new PasskeyError('This device already holds a passkey for your account.');
   if (code === 'ERROR_CEREMONY_ABORTED' || name === 'AbortError')

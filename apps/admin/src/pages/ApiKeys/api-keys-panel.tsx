@@ -1,12 +1,12 @@
-import { Button, Modal, Stack, Text } from '@mantine/core';
-import { IconKey } from '@tabler/icons-react';
+import { ActionIcon, Button, CopyButton, Group, Modal, Stack, Text, Tooltip } from '@mantine/core';
+import { IconCheck, IconCopy, IconKey } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ApiKey, User } from '@latchkey/contracts';
 import { credentialColumns } from '../../components/credential-columns';
 import { CredentialList } from '../../components/credential-list';
 import type { ShownState } from '../../components/credential-state-tabs';
 import { usePhone } from '../../components/data-table';
-import { DateText } from '../../components/date-text';
+import { DateText, formatClock } from '../../components/date-text';
 import { EmptyState } from '../../components/empty-state';
 import { describeOverlap } from '../../components/rotate-dialog';
 import { ScopeBadges } from '../../components/scope-badges';
@@ -19,6 +19,32 @@ import {
 } from '../../resources/api-keys/queries';
 import { CreateApiKeyForm } from './create-api-key-form';
 
+/** The public half of a key, to paste into a client's configuration beside its secret. */
+function CopyableKey({ name, value }: { name: string; value: string }) {
+  return (
+    <Group gap={4} wrap="nowrap" align="flex-start">
+      <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+        {value}
+      </Text>
+      <CopyButton value={value} timeout={2000}>
+        {({ copied, copy }) => (
+          <Tooltip label={copied ? 'Copied' : 'Copy the key'} withArrow>
+            <ActionIcon
+              variant="subtle"
+              color={copied ? 'teal' : 'gray'}
+              size="sm"
+              onClick={copy}
+              aria-label={copied ? `Key of ${name} copied` : `Copy the key of ${name}`}
+            >
+              {copied ? <IconCheck size={14} /> : <IconCopy size={14} />}
+            </ActionIcon>
+          </Tooltip>
+        )}
+      </CopyButton>
+    </Group>
+  );
+}
+
 const COLUMNS = credentialColumns<ApiKey>({
   createdNote: (key) => (
     <>
@@ -30,10 +56,7 @@ const COLUMNS = credentialColumns<ApiKey>({
       )}
       {key.previousSecretExpiresAt &&
         new Date(key.previousSecretExpiresAt).getTime() > Date.now() && (
-          <>
-            {' · old secret stops '}
-            <DateText value={key.previousSecretExpiresAt} />
-          </>
+          <>{` · old secret stops at ${formatClock(key.previousSecretExpiresAt)}`}</>
         )}
     </>
   ),
@@ -41,11 +64,7 @@ const COLUMNS = credentialColumns<ApiKey>({
     {
       key: 'key',
       header: 'Key',
-      cell: (key) => (
-        <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
-          {key.apiKey}
-        </Text>
-      ),
+      cell: (key) => <CopyableKey name={key.name} value={key.apiKey} />,
     },
     { key: 'scopes', header: 'Scopes', cell: (key) => <ScopeBadges scopes={key.scopes} /> },
   ],

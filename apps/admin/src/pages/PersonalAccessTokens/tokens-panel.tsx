@@ -2,7 +2,12 @@ import { Button, Modal, Stack } from '@mantine/core';
 import { IconPlus, IconTicket } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { PersonalAccessToken } from '@latchkey/contracts';
-import { credentialColumns, ExpiryText, isInactive } from '../../components/credential-columns';
+import {
+  credentialColumns,
+  ExpiryText,
+  isInactive,
+  isOutgoing,
+} from '../../components/credential-columns';
 import { CredentialList } from '../../components/credential-list';
 import type { ShownState } from '../../components/credential-state-tabs';
 import { usePhone } from '../../components/data-table';
@@ -27,12 +32,13 @@ const COLUMNS = credentialColumns<PersonalAccessToken>({
     {
       key: 'expires',
       header: 'Expires',
-      // A revoked token's expiry is history, not a warning.
+      // A revoked token's expiry is history, not a warning; a token in its rotation overlap
+      // expires when the overlap ends.
       cell: (token) =>
         isInactive(token) ? (
           <DateText value={token.expiresAt} />
         ) : (
-          <ExpiryText expiresAt={token.expiresAt} />
+          <ExpiryText expiresAt={isOutgoing(token) ? token.revokedAt : token.expiresAt} />
         ),
     },
   ],
