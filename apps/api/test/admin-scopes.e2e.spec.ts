@@ -173,6 +173,31 @@ const ADMIN_ROUTES: AdminRoute[] = [
     call: (t, bearer, { user }) => t.http.delete(`/api/v1/users/${user.id}/sessions`, { bearer }),
   },
   {
+    name: "reads the usage of a user's PAT",
+    scope: 'admin:credentials',
+    ok: 200,
+    call: (t, bearer, target) => t.http.get(`${patPath(target)}/usage`, { bearer }),
+  },
+  {
+    name: "reads the usage of a user's API key",
+    scope: 'admin:credentials',
+    ok: 200,
+    call: (t, bearer, { key }) => t.http.get(`/api/v1/api-keys/${key.id}/usage`, { bearer }),
+  },
+  {
+    name: "reads the usage of a user's account token",
+    scope: 'admin:credentials',
+    ok: 200,
+    call: (t, bearer, { user }) =>
+      t.http.get(`/api/v1/users/${user.id}/api-token/usage`, { bearer }),
+  },
+  {
+    name: 'lists every credential (the inventory)',
+    scope: 'admin:credentials',
+    ok: 200,
+    call: (t, bearer) => t.http.get('/api/v1/credentials', { bearer }),
+  },
+  {
     name: 'lists the signing keys',
     scope: 'admin:keys',
     ok: 200,

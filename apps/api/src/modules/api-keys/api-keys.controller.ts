@@ -117,6 +117,7 @@ export class ApiKeysController {
 
   @Get('api-keys/:id/usage')
   @RequireScopes('tokens:read')
+  @OnOthersRequireScopes('admin:credentials')
   @ApiOperation({
     summary: 'How often an API key was used, its exchanged tokens included (its user or an admin)',
     description: USAGE_DESCRIPTION,
@@ -126,12 +127,14 @@ export class ApiKeysController {
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParamPipe) id: string,
     @Query(new ZodValidationPipe(usageQuerySchema)) query: UsageQuery,
+    @Req() request: FastifyRequest,
   ): Promise<UsageSeries> {
     const key = await this.credentials.find(KIND, id);
     // Someone else's key is as good as unknown to a non-admin.
     if (key.userId !== principal.user.id && !principal.user.roles.includes('admin')) {
       throw Problems.notFound('No API key has this id.');
     }
+    assertMayActOnCredentialsOf(request, key.userId);
     return this.usage.credentialSeries([id], query);
   }
 

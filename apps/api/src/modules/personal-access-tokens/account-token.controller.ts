@@ -51,6 +51,7 @@ export class AccountTokenController {
 
   @Get('usage')
   @RequireScopes('tokens:read')
+  @OnOthersRequireScopes('admin:credentials')
   @ApiOperation({
     summary:
       "How often the user's account API token was used, across regenerations (self or admin)",

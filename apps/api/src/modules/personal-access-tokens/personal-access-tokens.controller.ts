@@ -222,7 +222,7 @@ export class PersonalAccessTokensController {
 
   @Get('users/:id/personal-access-tokens/:tid/usage')
   @Roles('admin')
-  @RequireScopes('tokens:read')
+  @RequireScopes('admin:credentials')
   @ApiOperation({
     summary: "How often a user's personal access token was used (admin)",
     description: USAGE_DESCRIPTION,
