@@ -25,6 +25,7 @@ async function register(
   name: string,
   overrides: CeremonyOverrides = {},
 ): Promise<TestResponse> {
+  await browser.reauthenticate();
   const options = await t.http.post('/api/v1/auth/passkeys/registration-options', {
     bearer: browser.accessToken,
   });

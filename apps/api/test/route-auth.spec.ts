@@ -18,6 +18,13 @@ describe('route authentication declarations', () => {
             ...(route.scopes.length ? [`scopes=${route.scopes.join(',')}`] : []),
             ...(route.interactiveOnly ? ['interactive-only'] : []),
             ...(route.allowedWhilePasswordChange ? ['while-password-change'] : []),
+            ...(route.recentAuth
+              ? [
+                  route.recentAuth.passwordField
+                    ? `recent-auth|${route.recentAuth.passwordField}`
+                    : 'recent-auth',
+                ]
+              : []),
           ].join(' ');
       return `${route.method.padEnd(6)} ${route.path.padEnd(32)} ${needs}`;
     });

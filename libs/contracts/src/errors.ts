@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'conflict',
   'unavailable',
   'internal_error',
+  'reauthentication_required',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -32,6 +33,8 @@ export const problemSchema = z.object({
   detail: z.string(),
   code: z.enum(ERROR_CODES),
   errors: z.array(validationIssueSchema).optional(),
+  /** With `reauthentication_required`: the proofs that would do (POST /auth/reauthenticate). */
+  methods: z.array(z.enum(['password', 'totp', 'passkey'])).optional(),
 });
 
 export type ValidationIssue = z.infer<typeof validationIssueSchema>;

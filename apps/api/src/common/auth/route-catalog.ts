@@ -6,8 +6,10 @@ import {
   ALLOWED_WHILE_PASSWORD_CHANGE,
   INTERACTIVE_ONLY,
   IS_PUBLIC,
+  RECENT_AUTH,
   REQUIRED_ROLES,
   REQUIRED_SCOPES,
+  type RecentAuthOptions,
 } from './auth.decorators.js';
 
 export const API_PREFIX = 'api/v1';
@@ -27,6 +29,8 @@ export interface RouteAuth {
   handler: string;
   /** Open to a sign-in that must change its password first. */
   allowedWhilePasswordChange: boolean;
+  /** Step-up: needs recent authentication (see RequireRecentAuth); null when it does not. */
+  recentAuth: RecentAuthOptions | null;
 }
 
 function joinPath(...parts: string[]): string {
@@ -78,6 +82,7 @@ export function listRoutes(app: INestApplication): RouteAuth[] {
           handler: name,
           allowedWhilePasswordChange:
             metadata<boolean>(ALLOWED_WHILE_PASSWORD_CHANGE, handler, controller) ?? false,
+          recentAuth: metadata<RecentAuthOptions>(RECENT_AUTH, handler, controller) ?? null,
         });
       }
     }

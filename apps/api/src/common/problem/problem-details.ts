@@ -15,6 +15,7 @@ const TITLES: Record<ErrorCode, string> = {
   conflict: 'Conflict',
   unavailable: 'Service unavailable',
   internal_error: 'Internal server error',
+  reauthentication_required: 'Reauthentication required',
 };
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {

@@ -34,7 +34,6 @@ import type { z } from 'zod';
 import { actingFor } from '../../common/auth/acting.js';
 import { RequireScopes, Roles } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
-import { minterOf } from '../../common/auth/permission-ceiling.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { SelfOrAdminUserId } from '../../common/auth/user-id-param.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
@@ -42,6 +41,7 @@ import { UuidParamPipe } from '../../common/validation/uuid-param.pipe.js';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
 import { rateLimitOf, toApiKey } from '../credentials/credentials.mapper.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
+import { StepUpService } from '../step-up/step-up.service.js';
 import { UsersService } from '../users/users.service.js';
 
 const KIND = 'api_key';
@@ -51,6 +51,7 @@ const KIND = 'api_key';
 export class ApiKeysController {
   constructor(
     @Inject(CredentialsService) private readonly credentials: CredentialsService,
+    @Inject(StepUpService) private readonly stepUp: StepUpService,
     @Inject(UsersService) private readonly users: UsersService,
   ) {}
 
@@ -77,7 +78,7 @@ export class ApiKeysController {
       KIND,
       owner,
       { ...body, expiresAt: null },
-      minterOf(principal),
+      await this.stepUp.minterOf(principal),
       actingFor(principal, request),
     );
     return {
@@ -127,7 +128,7 @@ export class ApiKeysController {
       KIND,
       id,
       body,
-      minterOf(principal),
+      await this.stepUp.minterOf(principal),
       actingFor(principal, request),
     );
     return toApiKey(view);
@@ -144,7 +145,7 @@ export class ApiKeysController {
   })
   @ApiBody({ schema: requestSchema(rotateApiKeySecretSchema), required: false })
   @ApiResponse({ status: 200, schema: responseSchema(apiKeySecretSchema) })
-  rotate(
+  async rotate(
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParamPipe) id: string,
     @Body(new ZodValidationPipe(rotateApiKeySecretSchema))
@@ -154,7 +155,7 @@ export class ApiKeysController {
     return this.credentials.rotateSecret(
       id,
       body.overlapSeconds,
-      minterOf(principal),
+      await this.stepUp.minterOf(principal),
       actingFor(principal, request),
     );
   }

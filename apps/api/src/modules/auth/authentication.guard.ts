@@ -7,8 +7,10 @@ import {
   ALLOWED_WHILE_PASSWORD_CHANGE,
   INTERACTIVE_ONLY,
   IS_PUBLIC,
+  RECENT_AUTH,
   REQUIRED_ROLES,
   REQUIRED_SCOPES,
+  type RecentAuthOptions,
 } from '../../common/auth/auth.decorators.js';
 import { refusal } from '../../common/auth/authorize.js';
 import type { Principal } from '../../common/auth/principal.js';
@@ -16,6 +18,7 @@ import { VerifiedCredentials } from '../../common/auth/verified-credentials.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { CredentialVerifier } from '../credentials/credential-verifier.js';
+import { StepUpService } from '../step-up/step-up.service.js';
 import { credentialForm, type Scheme } from './credential-form.js';
 
 /** The passport strategy of one credential form, answering null rather than 401 on a failure. */
@@ -39,7 +42,7 @@ const SCHEMES: Scheme[] = ['bearer-jwt', 'opaque-token', 'api-key', 'basic'];
  * The one global guard: every route needs a credential unless it is @Public(). The form of the
  * credential picks the one passport strategy that checks it, behind the verified-credential
  * cache; then the credential's rate limit is counted and the route's @Roles, @RequireScopes and
- * @InteractiveOnly are checked against the caller.
+ * @InteractiveOnly are checked against the caller, and last its @RequireRecentAuth (step-up).
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
@@ -50,6 +53,7 @@ export class AuthenticationGuard implements CanActivate {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(VerifiedCredentials) private readonly verified: VerifiedCredentials,
     @Inject(CredentialVerifier) private readonly credentials: CredentialVerifier,
+    @Inject(StepUpService) private readonly stepUp: StepUpService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -77,6 +81,8 @@ export class AuthenticationGuard implements CanActivate {
         this.reflector.getAllAndOverride<boolean>(ALLOWED_WHILE_PASSWORD_CHANGE, targets) ?? false,
     });
     if (denied) throw denied;
+    const recentAuth = this.reflector.getAllAndOverride<RecentAuthOptions>(RECENT_AUTH, targets);
+    if (recentAuth) await this.stepUp.require(principal, request, recentAuth);
     return true;
   }
 

@@ -8,7 +8,6 @@ import {
   type ApiTokenState,
 } from '@latchkey/contracts';
 import { actingFor } from '../../common/auth/acting.js';
-import { minterOf } from '../../common/auth/permission-ceiling.js';
 import { RequireScopes } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
@@ -16,6 +15,7 @@ import { SelfOrAdminUserId } from '../../common/auth/user-id-param.js';
 import { responseSchema } from '../../common/openapi/json-schema.js';
 import { toApiTokenState } from '../credentials/credentials.mapper.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
+import { StepUpService } from '../step-up/step-up.service.js';
 import { UsersService } from '../users/users.service.js';
 
 const KIND = 'account_token';
@@ -27,6 +27,7 @@ const KIND = 'account_token';
 export class AccountTokenController {
   constructor(
     @Inject(CredentialsService) private readonly credentials: CredentialsService,
+    @Inject(StepUpService) private readonly stepUp: StepUpService,
     @Inject(UsersService) private readonly users: UsersService,
   ) {}
 
@@ -57,7 +58,7 @@ export class AccountTokenController {
       KIND,
       { id: user.id, login: user.login, roles: user.roles },
       { name: 'Account API token', scopes: null, expiresAt: null },
-      minterOf(principal),
+      await this.stepUp.minterOf(principal),
       actingFor(principal, request),
     );
     return { token: secret, createdAt: entity.createdAt.toISOString() };

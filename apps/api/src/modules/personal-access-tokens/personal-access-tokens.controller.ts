@@ -32,7 +32,6 @@ import type { z } from 'zod';
 import { actingFor } from '../../common/auth/acting.js';
 import { RequireScopes, Roles } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
-import { minterOf } from '../../common/auth/permission-ceiling.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { SelfOrAdminUserId } from '../../common/auth/user-id-param.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
@@ -40,6 +39,7 @@ import { UuidParamPipe } from '../../common/validation/uuid-param.pipe.js';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
 import { toPersonalAccessToken } from '../credentials/credentials.mapper.js';
 import { CredentialsService, type Issued } from '../credentials/credentials.service.js';
+import { StepUpService } from '../step-up/step-up.service.js';
 import { UsersService } from '../users/users.service.js';
 
 const USER_ID = { name: 'id', description: 'A user id, or `me`' };
@@ -69,6 +69,7 @@ function created({ entity, secret }: Issued): PersonalAccessTokenCreated {
 export class PersonalAccessTokensController {
   constructor(
     @Inject(CredentialsService) private readonly credentials: CredentialsService,
+    @Inject(StepUpService) private readonly stepUp: StepUpService,
     @Inject(UsersService) private readonly users: UsersService,
   ) {}
 
@@ -92,7 +93,7 @@ export class PersonalAccessTokensController {
       KIND,
       principal.user,
       { ...body, expiresAt: body.expiresAt === null ? null : new Date(body.expiresAt) },
-      minterOf(principal),
+      await this.stepUp.minterOf(principal),
       actingFor(principal, request),
     );
     return created(issued);
@@ -274,7 +275,7 @@ export class PersonalAccessTokensController {
       KIND,
       id,
       body,
-      minterOf(principal),
+      await this.stepUp.minterOf(principal),
       actingFor(principal, request),
     );
     return toPersonalAccessToken(view);
@@ -291,7 +292,7 @@ export class PersonalAccessTokensController {
       userId,
       id,
       body,
-      minterOf(principal),
+      await this.stepUp.minterOf(principal),
       actingFor(principal, request),
     );
     return created(issued);

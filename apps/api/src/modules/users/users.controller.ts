@@ -36,9 +36,11 @@ import type { z } from 'zod';
 import {
   AllowedWhilePasswordChangeRequired,
   InteractiveOnly,
+  RequireRecentAuth,
   RequireScopes,
   Roles,
 } from '../../common/auth/auth.decorators.js';
+import { actingFor } from '../../common/auth/acting.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { requestContext } from '../../common/auth/request-context.js';
@@ -86,7 +88,12 @@ export class UsersController {
   @HttpCode(204)
   @InteractiveOnly()
   @AllowedWhilePasswordChangeRequired()
-  @ApiOperation({ summary: 'Change your password; every other session of yours is revoked' })
+  @RequireRecentAuth({ passwordField: 'currentPassword' })
+  @ApiOperation({
+    summary: 'Change your password; every other session of yours is revoked',
+    description:
+      'currentPassword is the proof of recent authentication. With revokeCredentials (default true) every PAT, account token, API key (with its exchanged tokens) and opaque token of yours stops too.',
+  })
   @ApiBody({ schema: requestSchema(changePasswordSchema) })
   @ApiResponse({ status: 204 })
   async changePassword(
@@ -94,11 +101,17 @@ export class UsersController {
     @Body(new ZodValidationPipe(changePasswordSchema)) body: ChangePasswordInput,
     @Req() request: FastifyRequest,
   ): Promise<void> {
-    await this.users.changePassword(principal.user.id, body, principal.sessionId);
+    await this.users.changePassword(
+      principal.user.id,
+      body,
+      actingFor(principal, request),
+      principal.sessionId,
+    );
     await this.audit.record('password.changed', {
       actor: principal.user,
       subject: principal.user,
       context: requestContext(request),
+      details: { revokeCredentials: body.revokeCredentials ?? true },
     });
   }
 
@@ -179,6 +192,8 @@ export class UsersController {
   @ApiOperation({
     summary:
       "Set a user's password (admin): every session of theirs ends; mustChange makes them replace it at next sign-in",
+    description:
+      'With revokeCredentials (default true) every PAT, account token, API key (with its exchanged tokens) and opaque token of the user stops too.',
   })
   @ApiBody({ schema: requestSchema(resetPasswordSchema) })
   @ApiResponse({ status: 204 })
@@ -188,12 +203,16 @@ export class UsersController {
     @Body(new ZodValidationPipe(resetPasswordSchema)) body: ResetPasswordInput,
     @Req() request: FastifyRequest,
   ): Promise<void> {
-    const user = await this.users.resetPassword(id, body, principal.user.id);
+    const user = await this.users.resetPassword(id, body, actingFor(principal, request));
     await this.audit.record('password.changed', {
       actor: principal.user,
       subject: user,
       context: requestContext(request),
-      details: { reset: true, mustChange: body.mustChange ?? false },
+      details: {
+        reset: true,
+        mustChange: body.mustChange ?? false,
+        revokeCredentials: body.revokeCredentials ?? true,
+      },
     });
   }
 
