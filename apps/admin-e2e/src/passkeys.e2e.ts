@@ -34,6 +34,8 @@ test('a user adds a passkey in Security, signs in with it and no password, then 
   adminApi,
   snap,
 }) => {
+  // Two step-up prompts more than before: more time on a shared machine.
+  test.setTimeout(180_000);
   const { user, password } = await makeUser('pia');
   const cdp = await context.newCDPSession(page);
 
