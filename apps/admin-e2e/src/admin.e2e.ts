@@ -1,5 +1,5 @@
 import { apiKey } from '@latchkey/api-client';
-import { apiAs, expect, signIn, test } from './support/fixtures';
+import { apiAs, confirmItIsYou, expect, signIn, test } from './support/fixtures';
 import { ADMIN_LOGIN, ADMIN_PASSWORD } from './support/server';
 
 test('an admin creates a user and an API key for them, and sees the secret only once', async ({
@@ -49,6 +49,8 @@ test('an admin creates a user and an API key for them, and sees the secret only 
   await keyDialog.getByRole('checkbox', { name: 'profile:read' }).check();
   await expect(keyDialog.getByRole('checkbox', { name: 'users:write' })).toBeDisabled();
   await keyDialog.getByRole('button', { name: 'Generate API key' }).click();
+  // A key never expires: the dialog asks the admin's password first (step-up).
+  await confirmItIsYou(keyDialog, ADMIN_PASSWORD);
 
   const secret = (await page.getByTestId('secret-value').textContent()) ?? '';
   const keyText = (await page.getByText(/^lk_/).first().textContent()) ?? '';

@@ -1,6 +1,14 @@
 import type { Page } from '@playwright/test';
 import { apiKey } from '@latchkey/api-client';
-import { apiAs, apiSignedInAs, expect, serverUrl, signIn, test } from './support/fixtures';
+import {
+  apiAs,
+  apiSignedInAs,
+  confirmItIsYou,
+  expect,
+  serverUrl,
+  signIn,
+  test,
+} from './support/fixtures';
 import { ADMIN_LOGIN, ADMIN_PASSWORD } from './support/server';
 
 /** GET /users/me with a bearer token, as any script would: the status it gets. */
@@ -13,15 +21,25 @@ async function statusWith(token: string): Promise<number> {
 
 /**
  * Rotates the newest row (lists are newest first: after a rotation with an overlap, the old token
- * is listed below its successor) through its menu and the overlap dialog; the new secret.
+ * is listed below its successor) through its menu and the overlap dialog; the new secret. The
+ * dialog asks for `password` first when the new one would outlive the sign-in (step-up).
  */
-async function rotate(page: Page, name: string, overlap: string, what: string): Promise<string> {
+async function rotate(
+  page: Page,
+  name: string,
+  overlap: string,
+  what: string,
+  password: string,
+): Promise<string> {
   const row = page.getByTestId(what === 'token' ? 'token-row' : 'api-key-row').first();
   await row.getByRole('button', { name: `Actions for ${name}` }).click();
   await page.getByRole('menuitem', { name: what === 'token' ? 'Rotate' : 'Rotate secret' }).click();
   const dialog = page.getByRole('dialog', { name: `Rotate “${name}”` });
   await dialog.getByText(overlap, { exact: true }).click();
   await dialog.getByRole('button', { name: `Rotate ${what}` }).click();
+  const prompt = dialog.getByRole('group', { name: 'Confirm it is you' });
+  await expect(prompt.or(page.getByTestId('secret-value'))).toBeVisible();
+  if (await prompt.isVisible()) await confirmItIsYou(dialog, password);
   await expect(dialog).toHaveCount(0);
   const secret = page.getByTestId('secret-value');
   await expect(secret).toBeVisible();
@@ -49,7 +67,7 @@ test('a user rotates a token with an overlap, then without one', async ({
   await snap('tokens-rotate');
   await page.getByRole('button', { name: 'Cancel' }).click();
 
-  const second = await rotate(page, 'ci', '1 hour', 'token');
+  const second = await rotate(page, 'ci', '1 hour', 'token', password);
   await expect(page.getByText(/shown only once.*keeps working for 1 hour/)).toBeVisible();
   expect(second).not.toBe(first.token);
   expect(await statusWith(second)).toBe(200);
@@ -74,7 +92,7 @@ test('a user rotates a token with an overlap, then without one', async ({
   await page.keyboard.press('Escape');
 
   await page.getByRole('button', { name: 'Done' }).click();
-  const third = await rotate(page, 'ci', 'None', 'token');
+  const third = await rotate(page, 'ci', 'None', 'token', password);
   await expect(page.getByText(/shown only once.*stops working at once/)).toBeVisible();
   expect(await statusWith(third)).toBe(200);
   expect(await statusWith(second)).toBe(401);
@@ -155,7 +173,7 @@ test('an admin disables and enables an API key, and rotates its secret with an o
   await expect(page.getByTestId('api-key-row').getByText('active', { exact: true })).toBeVisible();
   expect((await asKey(created.apiSecret)).login).toBe(user.login);
 
-  const secret = await rotate(page, 'worker', '1 day', 'secret');
+  const secret = await rotate(page, 'worker', '1 day', 'secret', ADMIN_PASSWORD);
   expect(secret).toMatch(/^lks_/);
   expect((await asKey(secret)).login).toBe(user.login);
   expect((await asKey(created.apiSecret)).login).toBe(user.login);

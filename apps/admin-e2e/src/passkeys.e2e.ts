@@ -1,5 +1,5 @@
 import type { CDPSession, Page } from '@playwright/test';
-import { expect, signIn, test } from './support/fixtures';
+import { confirmItIsYou, expect, signIn, test } from './support/fixtures';
 import { ADMIN_LOGIN, ADMIN_PASSWORD } from './support/server';
 
 /**
@@ -34,6 +34,8 @@ test('a user adds a passkey in Security, signs in with it and no password, then 
   adminApi,
   snap,
 }) => {
+  // Two step-up prompts more than before: more time on a shared machine.
+  test.setTimeout(180_000);
   const { user, password } = await makeUser('pia');
   const cdp = await context.newCDPSession(page);
 
@@ -45,6 +47,7 @@ test('a user adds a passkey in Security, signs in with it and no password, then 
   await expect(page.getByText('Name is required')).toBeVisible();
   await page.getByRole('textbox', { name: 'Passkey name' }).fill('Work laptop');
   await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await confirmItIsYou(page, password);
   const passkey = page.getByRole('listitem', { name: 'Work laptop' });
   await expect(passkey).toBeVisible();
   await expect(passkey).toContainText('Last used Never');
@@ -119,6 +122,8 @@ test('a user adds a passkey in Security, signs in with it and no password, then 
 
   await page.getByRole('button', { name: 'Remove passkey Old laptop' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Remove passkey' }).click();
+  // Signed in with the passkey minutes ago is not enough to remove a factor: prove it again.
+  await confirmItIsYou(page, password);
   await expect(page.getByText('You have no passkeys yet.')).toBeVisible();
   expect((await adminApi.users.listPasskeys(user.id)).items).toEqual([]);
 
@@ -145,6 +150,7 @@ test('an admin removes the passkey of a user from their page', async ({
     await userPage.getByRole('link', { name: 'Security' }).click();
     await userPage.getByRole('textbox', { name: 'Passkey name' }).fill('Lost phone');
     await userPage.getByRole('button', { name: 'Add a passkey' }).click();
+    await confirmItIsYou(userPage, password);
     await expect(userPage.getByRole('listitem', { name: 'Lost phone' })).toBeVisible();
 
     const adminPage = await adminContext.newPage();

@@ -1,6 +1,6 @@
 import { TOTP } from 'otpauth';
 import { createApiClient } from '@latchkey/api-client';
-import { expect, serverUrl, signIn, test } from './support/fixtures';
+import { confirmItIsYou, expect, serverUrl, signIn, test } from './support/fixtures';
 
 const PERIOD_MS = 30_000;
 
@@ -32,6 +32,14 @@ test('a user enrols TOTP, signs in with a code, and makes, uses and revokes a pe
 
   await page.getByRole('link', { name: 'Security' }).click();
   await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+  // Adding a factor asks for the password again, in the card itself (step-up); a wrong one is
+  // said under the field, and the right one sets up the app without another click.
+  const prompt = page.getByRole('group', { name: 'Confirm it is you' });
+  await prompt.getByLabel('Your password').fill('not my password at all');
+  await prompt.getByRole('button', { name: 'Confirm' }).click();
+  await expect(prompt.getByText('The password, code or passkey is not correct.')).toBeVisible();
+  await snap('security-step-up');
+  await confirmItIsYou(page, password);
   await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
   const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
   const totp = new TOTP({ secret, digits: 6, period: 30, algorithm: 'SHA1' });
@@ -78,6 +86,8 @@ test('a user enrols TOTP, signs in with a code, and makes, uses and revokes a pe
   await dialog.getByRole('combobox', { name: 'Expiration' }).click();
   await page.getByRole('option', { name: '7 days' }).click();
   await dialog.getByRole('button', { name: 'Generate token' }).click();
+  // It would outlive this sign-in's 15-minute token: the dialog asks for the password first.
+  await confirmItIsYou(dialog, password);
 
   await expect(page.getByText('shown only once')).toBeVisible();
   const shown = ((await page.getByTestId('secret-value').textContent()) ?? '').trim();
@@ -116,6 +126,7 @@ test('a user turns the account API token on, regenerates it, and sees their API 
   await page.getByRole('link', { name: 'Account API token' }).click();
   await expect(page.getByText('Disabled', { exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Enable account API token' }).click();
+  await confirmItIsYou(page, password);
   const first = ((await page.getByTestId('secret-value').textContent()) ?? '').trim();
   const client = (token: string) => createApiClient({ baseUrl: serverUrl(), token: () => token });
   expect((await client(first).me.get()).authMethod).toBe('api_token');

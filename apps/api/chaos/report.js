@@ -123,9 +123,14 @@ const ASVS = [
   [
     'V7.4.3',
     'Other sessions can be ended after an authentication factor changes',
-    ['sessions.e2e.spec.ts'],
+    ['sessions.e2e.spec.ts', 'password-revokes-credentials.e2e.spec.ts'],
   ],
   ['V7.4.5', 'Administrators can terminate the sessions of a user', ['sessions.e2e.spec.ts']],
+  [
+    'V7.5.1',
+    'Re-authentication before changing factors, the password or minting lasting credentials',
+    ['step-up.e2e.spec.ts', 'permission-ceiling.e2e.spec.ts'],
+  ],
   ['V7.5.2', 'Users can view and terminate their active sessions', ['sessions.e2e.spec.ts']],
   [
     'V8.2.1',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { scopesForRoles, type Role, type Scope } from '@latchkey/contracts';
 import { listRoutes } from '../src/common/auth/route-catalog.js';
 import { createUser } from './factories/users.js';
@@ -81,7 +82,12 @@ const ROUTE_CLASSES: RouteClass[] = [
     interactiveOnly: false,
     probe: (call) =>
       call('POST', '/api/v1/personal-access-tokens', {
-        body: { name: 'matrix', scopes: ['profile:read'], expiresAt: null },
+        // Within the life of every kind that mints it (the permission ceiling on lifetime).
+        body: {
+          name: 'matrix',
+          scopes: ['profile:read'],
+          expiresAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+        },
       }),
     success: 201,
   },
@@ -142,11 +148,10 @@ const ROUTE_CLASSES: RouteClass[] = [
     roles: ['admin'],
     scopes: ['admin:credentials'],
     interactiveOnly: false,
+    // Not a key: it never expires, so what may mint one depends on lifetime too (step-up).
     probe: (call, { target }) =>
-      call('POST', `/api/v1/users/${target.id}/api-keys`, {
-        body: { name: 'matrix', scopes: ['profile:read'] },
-      }),
-    success: 201,
+      call('DELETE', `/api/v1/users/${target.id}/personal-access-tokens/${randomUUID()}`),
+    success: 404,
   },
   {
     name: 'admin users read',

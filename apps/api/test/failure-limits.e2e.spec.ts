@@ -280,6 +280,8 @@ describe('failure limits (in memory)', () => {
       const user = await createUser(t);
       const browser = new BrowserSession(t);
       await browser.login(user);
+      // Setting a factor up needs a recent proof (step-up); the limits are what is tested here.
+      await browser.reauthenticate();
       const ip = newIp();
       const call = (method: 'post' | 'delete', path: string, body: unknown) =>
         t.http[method](path, { bearer: browser.accessToken, body, headers: from(ip) });

@@ -252,6 +252,11 @@ describe('TOTP multi-factor authentication', () => {
     const login = await t.http.post('/api/v1/auth/login/mfa', {
       body: { mfa_token: (await passwordStep(t, user)).body.mfa_token, code: codeFor(secret, 1) },
     });
+    const reauthenticated = await t.http.post('/api/v1/auth/reauthenticate', {
+      bearer: login.body.access_token,
+      body: { password: user.password },
+    });
+    expect(reauthenticated.status).toBe(200);
     const again = await t.http.post('/api/v1/auth/mfa/totp/setup', {
       bearer: login.body.access_token,
     });

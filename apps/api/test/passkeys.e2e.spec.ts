@@ -25,6 +25,7 @@ async function register(
   name: string,
   overrides: CeremonyOverrides = {},
 ): Promise<TestResponse> {
+  await browser.reauthenticate();
   const options = await t.http.post('/api/v1/auth/passkeys/registration-options', {
     bearer: browser.accessToken,
   });
@@ -74,6 +75,7 @@ describe('passkeys (WebAuthn)', () => {
     const user = await createUser(t);
     const browser = new BrowserSession(t);
     await browser.login(user);
+    await browser.reauthenticate();
     const options = await t.http.post('/api/v1/auth/passkeys/registration-options', {
       bearer: browser.accessToken,
     });
@@ -141,6 +143,8 @@ describe('passkeys (WebAuthn)', () => {
     }
     const other = new BrowserSession(t);
     await other.login(await createUser(t));
+    // Both re-authenticated: the challenge's owner alone is what refuses the registration.
+    await other.reauthenticate();
     const options = await t.http.post('/api/v1/auth/passkeys/registration-options', {
       bearer: browser.accessToken,
     });

@@ -1,5 +1,12 @@
 import { SCOPES, scopesForRoles, type Role, type Scope } from '@latchkey/contracts';
-import { createApiKey, createPat, form, tokenHeader } from './factories/credentials.js';
+import {
+  createApiKey,
+  createOpaqueToken,
+  createPat,
+  exchangeApiKey,
+  form,
+  tokenHeader,
+} from './factories/credentials.js';
 import { createUser } from './factories/users.js';
 import {
   CREDENTIAL_KINDS,
@@ -12,8 +19,9 @@ import type { TestResponse } from './support/http-client.js';
 import { ADMIN, useTestApp, type TestApp } from './support/test-app.js';
 
 /**
- * SPEC "Permission ceiling": nothing minted may do more than the credential that minted it, and
- * the account token (every permission of its user) needs the person themself.
+ * README "Permission ceiling": nothing minted may do more, or live longer, than the credential
+ * that minted it (unless the minter proved its user recently: step-up), and the account token
+ * (every permission of its user) needs the person themself.
  */
 
 async function roledUser(t: TestApp, roles: Role[]): Promise<RoledUser> {
@@ -137,11 +145,16 @@ describe('permission ceiling: the reported escalations', () => {
     ).toHaveLength(1);
   });
 
-  it("lets an admin session enable another user's account token, carrying only that user's permissions", async () => {
+  it("lets a re-authenticated admin session enable another user's account token, carrying only that user's permissions", async () => {
     const user = await roledUser(t, ['user']);
     const login = await t.http.post('/api/v1/auth/login', {
       body: { login: ADMIN[0], password: ADMIN[1] },
     });
+    const reauthenticated = await t.http.post('/api/v1/auth/reauthenticate', {
+      bearer: login.body.access_token,
+      body: { password: ADMIN[1] },
+    });
+    expect(reauthenticated.status).toBe(200);
     const res = await t.http.request('PUT', `/api/v1/users/${user.id}/api-token`, {
       bearer: login.body.access_token,
     });
@@ -184,18 +197,42 @@ function outcome(
   return { res, ...(res.status === ok ? { minted: caller(res.body) } : {}) };
 }
 
+/**
+ * How long what it mints lives: `chosen` by the caller (a PAT that never expires: refused with
+ * 400 beyond a minter that expires), `never` by its kind (refused with 403), or `fixed` by its
+ * kind (cut to the minter's expiry).
+ */
+type MintLifetime = 'chosen' | 'never' | 'fixed';
+
 interface MintCase {
   name: string;
+  lifetime: MintLifetime;
   /** Makes what the mint acts on (an API key id), before the database is looked at. */
   prepare?(ctx: MintContext): Promise<string>;
   mint(ctx: MintContext, prepared: string): Promise<MintOutcome>;
   /** null: refused with this status; else the scopes the minted credential must hold exactly. */
-  expected(minter: MinterFacts): { refused: 400 | 403 } | { scopes: readonly Scope[] };
+  expected(minter: MinterFacts): Expected;
 }
+
+type Expected = { refused: 400 | 401 | 403 } | { scopes: readonly Scope[] };
 
 interface MinterFacts {
   interactive: boolean;
   scopes: readonly Scope[];
+  /** It stops by itself (a session's access token, an opaque or exchanged token). */
+  expires: boolean;
+  /** A session, which may re-authenticate (401 reauthentication_required rather than 400/403). */
+  session: boolean;
+  /** Proved its user recently (POST /auth/reauthenticate) or in the request (Basic). */
+  reauthenticated: boolean;
+}
+
+/** The ceiling on lifetime, after the one on scopes: what `expected` says, or its refusal. */
+function withLifetime(mintCase: MintCase, minter: MinterFacts): Expected {
+  const byScopes = mintCase.expected(minter);
+  const capped = minter.expires && !minter.reauthenticated && mintCase.lifetime !== 'fixed';
+  if ('refused' in byScopes || !capped) return byScopes;
+  return { refused: minter.session ? 401 : mintCase.lifetime === 'chosen' ? 400 : 403 };
 }
 
 interface MintContext {
@@ -223,6 +260,7 @@ const interactiveOnly = (minter: MinterFacts, scopes: readonly Scope[]) =>
 const MINT_CASES: MintCase[] = [
   {
     name: 'POST /personal-access-tokens asking for every scope',
+    lifetime: 'chosen',
     mint: async ({ t, call }) => {
       const res = await call('POST', '/api/v1/personal-access-tokens', {
         body: { name: 'all', scopes: SCOPES, expiresAt: null },
@@ -233,6 +271,7 @@ const MINT_CASES: MintCase[] = [
   },
   {
     name: "POST /personal-access-tokens asking for the minter's own scopes",
+    lifetime: 'chosen',
     mint: async ({ t, call, minterScopes }) => {
       const res = await call('POST', '/api/v1/personal-access-tokens', {
         body: { name: 'same', scopes: minterScopes, expiresAt: null },
@@ -243,6 +282,7 @@ const MINT_CASES: MintCase[] = [
   },
   {
     name: 'PUT /users/me/api-token',
+    lifetime: 'never',
     mint: async ({ t, call }) => {
       const res = await call('PUT', '/api/v1/users/me/api-token');
       return outcome(res, 200, (body) => bearerOf(t, body.token));
@@ -251,6 +291,7 @@ const MINT_CASES: MintCase[] = [
   },
   {
     name: 'PUT /users/{id}/api-token of another user',
+    lifetime: 'never',
     mint: async ({ t, call, plainUser }) => {
       const res = await call('PUT', `/api/v1/users/${plainUser.id}/api-token`);
       return outcome(res, 200, (body) => bearerOf(t, body.token));
@@ -259,6 +300,7 @@ const MINT_CASES: MintCase[] = [
   },
   {
     name: 'POST /users/me/api-keys asking for every scope',
+    lifetime: 'never',
     mint: async ({ t, call }) => {
       const res = await call('POST', '/api/v1/users/me/api-keys', {
         body: { name: 'all', scopes: SCOPES },
@@ -269,6 +311,7 @@ const MINT_CASES: MintCase[] = [
   },
   {
     name: "POST /users/{id}/api-keys for another admin, asking for the minter's scopes",
+    lifetime: 'never',
     mint: async ({ t, call, otherAdmin, minterScopes }) => {
       const res = await call('POST', `/api/v1/users/${otherAdmin.id}/api-keys`, {
         body: { name: 'same', scopes: minterScopes },
@@ -279,6 +322,7 @@ const MINT_CASES: MintCase[] = [
   },
   {
     name: 'POST /users/{id}/api-keys for another admin, asking for every scope',
+    lifetime: 'never',
     mint: async ({ t, call, otherAdmin }) => {
       const res = await call('POST', `/api/v1/users/${otherAdmin.id}/api-keys`, {
         body: { name: 'all', scopes: SCOPES },
@@ -289,6 +333,7 @@ const MINT_CASES: MintCase[] = [
   },
   {
     name: "POST /users/{id}/api-keys for a plain user, asking for the minter's scopes",
+    lifetime: 'never',
     mint: async ({ t, call, plainUser, minterScopes }) => {
       const res = await call('POST', `/api/v1/users/${plainUser.id}/api-keys`, {
         body: { name: 'same', scopes: minterScopes },
@@ -300,6 +345,7 @@ const MINT_CASES: MintCase[] = [
   },
   {
     name: "POST /api-keys/{id}/secret of another admin's key holding every scope",
+    lifetime: 'never',
     prepare: async ({ t, otherAdmin }) => (await createApiKey(t, otherAdmin, SCOPES)).id,
     mint: async ({ t, call }, keyId) => {
       const res = await call('POST', `/api/v1/api-keys/${keyId}/secret`);
@@ -309,6 +355,7 @@ const MINT_CASES: MintCase[] = [
   },
   {
     name: "POST /api-keys/{id}/secret of a key within the minter's scopes",
+    lifetime: 'never',
     prepare: async ({ t, otherAdmin, minterScopes }) =>
       (await createApiKey(t, otherAdmin, [...minterScopes])).id,
     mint: async ({ t, call }, keyId) => {
@@ -319,6 +366,7 @@ const MINT_CASES: MintCase[] = [
   },
   {
     name: 'GET /auth/token',
+    lifetime: 'fixed',
     mint: async ({ t, call }) => {
       const res = await call('GET', '/api/v1/auth/token');
       return outcome(res, 200, (body) => bearerOf(t, body.access_token));
@@ -327,6 +375,7 @@ const MINT_CASES: MintCase[] = [
   },
   {
     name: 'POST /auth/token',
+    lifetime: 'fixed',
     mint: async ({ t, call }) => {
       const res = await call('POST', '/api/v1/auth/token');
       return outcome(res, 200, (body) => bearerOf(t, body.access_token));
@@ -341,8 +390,24 @@ const byName = (name: string): CredentialKind => {
   return kind;
 };
 
+/** The minting credentials that stop by themselves (a PAT here is made never to expire). */
+const EXPIRING = [
+  'exchanged JWT (POST /sessions)',
+  'exchanged JWT (client_credentials, scope narrowed)',
+  'opaque token in X-Auth-Token',
+  'session access JWT',
+];
+
+interface MinterSpec {
+  label: string;
+  kind: CredentialKind;
+  scopes: readonly Scope[];
+  /** A session that proves its user again (POST /auth/reauthenticate) before it mints. */
+  reauthenticate?: true;
+}
+
 /** The credentials that mint, all acting for an admin: narrowed ones, and whole ones. */
-const MINTERS: { label: string; kind: CredentialKind; scopes: readonly Scope[] }[] = [
+const MINTERS: MinterSpec[] = [
   ...CREDENTIAL_KINDS.filter((kind) => kind.narrowable).map((kind) => ({
     label: `${kind.name} narrowed to ${NARROW.join(' ')}`,
     kind,
@@ -354,12 +419,31 @@ const MINTERS: { label: string; kind: CredentialKind; scopes: readonly Scope[] }
     'session access JWT',
     'Basic login:password',
   ].map((name) => ({ label: `${name} (every permission)`, kind: byName(name), scopes: ALL_ADMIN })),
+  {
+    label: 'session access JWT, re-authenticated (every permission)',
+    kind: byName('session access JWT'),
+    scopes: ALL_ADMIN,
+    reauthenticate: true,
+  },
 ];
+
+function factsOf({ kind, scopes, reauthenticate }: MinterSpec): MinterFacts {
+  const session = kind.name === 'session access JWT';
+  return {
+    interactive: kind.interactive,
+    scopes,
+    expires: EXPIRING.includes(kind.name),
+    session,
+    reauthenticated: kind.name === 'Basic login:password' || reauthenticate === true,
+  };
+}
 
 describe('permission ceiling: every minting endpoint, walked with every minting credential', () => {
   const t = useTestApp();
 
-  describe.each(MINTERS)('$label', ({ kind, scopes }) => {
+  describe.each(MINTERS)('$label', (minter) => {
+    const { kind, scopes } = minter;
+    const facts = factsOf(minter);
     const ctx = {} as MintContext;
     beforeAll(async () => {
       const self = await roledUser(t, ['admin']);
@@ -373,8 +457,16 @@ describe('permission ceiling: every minting endpoint, walked with every minting 
       });
     });
 
+    beforeEach(async () => {
+      if (!minter.reauthenticate) return;
+      const res = await ctx.call('POST', '/api/v1/auth/reauthenticate', {
+        body: { password: ctx.self.password },
+      });
+      expect(res.status).toBe(200);
+    });
+
     it.each(MINT_CASES)('$name', async (mintCase) => {
-      const expected = mintCase.expected({ interactive: kind.interactive, scopes });
+      const expected = withLifetime(mintCase, facts);
       const prepared = mintCase.prepare ? await mintCase.prepare(ctx) : '';
       const before = await mintedState(t);
       const { res, minted } = await mintCase.mint(ctx, prepared);
@@ -390,6 +482,10 @@ describe('permission ceiling: every minting endpoint, walked with every minting 
       }
       expect([200, 201]).toContain(res.status);
       if (!minted) throw new Error('the endpoint answered 2xx without a credential');
+      if (mintCase.lifetime === 'fixed' && facts.expires && !facts.reauthenticated) {
+        // Cut to the minter's expiry: a session's access token ends within AUTH_ACCESS_TOKEN_TTL.
+        expect(res.body.expires_in).toBeLessThanOrEqual(t.config.AUTH_ACCESS_TOKEN_TTL);
+      }
       await expectCanDoExactly(minted, expected.scopes);
     });
   });
@@ -461,5 +557,100 @@ describe('permission ceiling: exchanges of a narrow API key', () => {
         [user.id],
       ),
     ).toEqual([]);
+  });
+});
+
+describe('permission ceiling: nothing minted outlives its minter', () => {
+  const t = useTestApp();
+  const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+
+  const patsOf = (userId: string) =>
+    t.sql<{ expires_at: Date | null }>(
+      "SELECT expires_at FROM credentials WHERE user_id = $1 AND kind = 'personal_access_token'",
+      [userId],
+    );
+
+  it.each([
+    [
+      'a 30-minute opaque token',
+      async (user: RoledUser) => ({
+        headers: { 'x-auth-token': await createOpaqueToken(t, user) },
+      }),
+    ],
+    [
+      'a 1-hour exchanged token',
+      async (user: RoledUser) => ({
+        bearer: await exchangeApiKey(
+          t,
+          await createApiKey(t, user, ['profile:read', 'tokens:write']),
+        ),
+      }),
+    ],
+  ] as const)(
+    'refuses %s minting a PAT that never expires, or one that outlives it',
+    async (_name, credential) => {
+      const user = await roledUser(t, ['user']);
+      const slot = await credential(user);
+      for (const expiresAt of [null, inMinutes(120)]) {
+        const res = await t.http.post('/api/v1/personal-access-tokens', {
+          ...slot,
+          body: { name: 'outlives', scopes: ['profile:read'], expiresAt },
+        });
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({
+          code: 'validation_failed',
+          errors: [{ field: 'expiresAt', message: expect.stringContaining('no later than') }],
+        });
+        expect(res.body).not.toHaveProperty('token');
+      }
+      expect(await patsOf(user.id)).toEqual([]);
+      const within = await t.http.post('/api/v1/personal-access-tokens', {
+        ...slot,
+        body: { name: 'within', scopes: ['profile:read'], expiresAt: inMinutes(20) },
+      });
+      expect(within.status).toBe(201);
+      expect(await patsOf(user.id)).toHaveLength(1);
+    },
+  );
+
+  it('cuts an opaque token minted by a session to the end of its access token', async () => {
+    const user = await roledUser(t, ['user']);
+    const login = await t.http.post('/api/v1/auth/login', {
+      body: { login: user.login, password: user.password },
+    });
+    const res = await t.http.get('/api/v1/auth/token', { bearer: login.body.access_token });
+    expect(res.status).toBe(200);
+    expect(res.body.expires_in).toBeLessThanOrEqual(login.body.expires_in);
+    const [row] = await t.sql<{ seconds: number }>(
+      "SELECT extract(epoch FROM expires_at - now())::float AS seconds FROM credentials WHERE user_id = $1 AND kind = 'opaque_token'",
+      [user.id],
+    );
+    expect(row?.seconds).toBeLessThanOrEqual(login.body.expires_in);
+  });
+
+  it('refuses a session minting the account token until it re-authenticates', async () => {
+    const user = await roledUser(t, ['user']);
+    const login = await t.http.post('/api/v1/auth/login', {
+      body: { login: user.login, password: user.password },
+    });
+    const bearer = login.body.access_token as string;
+    const refused = await t.http.request('PUT', '/api/v1/users/me/api-token', { bearer });
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({
+      code: 'reauthentication_required',
+      methods: ['password'],
+    });
+    expect(
+      await t.sql("SELECT id FROM credentials WHERE user_id = $1 AND kind = 'account_token'", [
+        user.id,
+      ]),
+    ).toEqual([]);
+    await t.http.post('/api/v1/auth/reauthenticate', {
+      bearer,
+      body: { password: user.password },
+    });
+    expect((await t.http.request('PUT', '/api/v1/users/me/api-token', { bearer })).status).toBe(
+      200,
+    );
   });
 });

@@ -20,6 +20,13 @@ describe('route authentication declarations', () => {
               ...(route.othersScopes.length ? [`others=${route.othersScopes.join(',')}`] : []),
               ...(route.interactiveOnly ? ['interactive-only'] : []),
               ...(route.allowedWhilePasswordChange ? ['while-password-change'] : []),
+              ...(route.recentAuth
+                ? [
+                    route.recentAuth.passwordField
+                      ? `recent-auth|${route.recentAuth.passwordField}`
+                      : 'recent-auth',
+                  ]
+                : []),
             ]),
         ...(route.ownPagesOnly ? ['own-pages-only'] : []),
       ].join(' ');

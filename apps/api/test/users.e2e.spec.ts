@@ -72,14 +72,15 @@ describe('users', () => {
       const temporary = 'a temporary pass phrase from the admin';
       const reset = await t.http.post(`/api/v1/users/${user.id}/password`, {
         basic: ADMIN,
-        body: { newPassword: temporary, mustChange: true },
+        // The PAT that watches the user's state must outlive the reset and the change.
+        body: { newPassword: temporary, mustChange: true, revokeCredentials: false },
       });
       expect(reset.status).toBe(204);
       expect((await me()).passwordChangeRequired).toBe(true);
       const chosen = 'the pass phrase the user chose';
       const change = await t.http.post('/api/v1/users/me/password', {
         basic: [user.login, temporary],
-        body: { currentPassword: temporary, newPassword: chosen },
+        body: { currentPassword: temporary, newPassword: chosen, revokeCredentials: false },
       });
       expect(change.status).toBe(204);
       expect((await me()).passwordChangeRequired).toBe(false);

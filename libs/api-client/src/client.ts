@@ -16,6 +16,7 @@ import {
   personalAccessTokenCreatedSchema,
   personalAccessTokenListSchema,
   personalAccessTokenSchema,
+  reauthenticatedSchema,
   recoveryCodesSchema,
   revokedSessionsSchema,
   sessionListSchema,
@@ -33,6 +34,7 @@ import {
   type CredentialState,
   type MfaLoginInput,
   type PasswordLoginInput,
+  type ReauthenticateInput,
   type RegisterPasskeyInput,
   type ResetPasswordInput,
   type Role,
@@ -113,6 +115,24 @@ export function createApiClient(options: ApiClientOptions = {}) {
           schema: accessTokenResponseSchema,
           authenticated: false,
           cookie: true,
+        }),
+      /**
+       * Proves the signed-in user again (password, TOTP code or passkey) so that sensitive
+       * actions are open to this session for a few minutes (step-up).
+       */
+      reauthenticate: (body: ReauthenticateInput) =>
+        http.request({
+          method: 'POST',
+          path: '/auth/reauthenticate',
+          body,
+          schema: reauthenticatedSchema,
+        }),
+      /** Options for re-authenticating with a passkey (then `reauthenticate({ passkey })`). */
+      reauthenticatePasskeyOptions: () =>
+        http.request({
+          method: 'POST',
+          path: '/auth/reauthenticate/passkey-options',
+          schema: passkeyAuthenticationOptionsSchema,
         }),
       /** Options for the MFA step with a passkey (then `loginMfa({ mfa_token, passkey })`). */
       mfaPasskeyOptions: (mfaToken: string) =>

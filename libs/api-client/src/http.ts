@@ -93,6 +93,8 @@ export class HttpTransport {
       if (
         !(error instanceof ApiError) ||
         error.status !== 401 ||
+        // The credential is fine; the person must prove it is them again: a refresh cannot.
+        error.code === 'reauthentication_required' ||
         !authenticated ||
         !this.options.onUnauthorized
       )

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'unavailable',
   'restricted_by_admin',
   'internal_error',
+  'reauthentication_required',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -33,6 +34,8 @@ export const problemSchema = z.object({
   detail: z.string(),
   code: z.enum(ERROR_CODES),
   errors: z.array(validationIssueSchema).optional(),
+  /** With `reauthentication_required`: the proofs that would do (POST /auth/reauthenticate). */
+  methods: z.array(z.enum(['password', 'totp', 'passkey'])).optional(),
 });
 
 export type ValidationIssue = z.infer<typeof validationIssueSchema>;

@@ -84,6 +84,32 @@ export const totpDisableSchema = z.object({
   password: z.string().min(1, 'Password is required').max(PASSWORD_MAX_LENGTH),
 });
 
+/** The proofs of recent authentication (step-up): the password or an existing factor. */
+export const REAUTH_METHODS = ['password', 'totp', 'passkey'] as const;
+export type ReauthMethod = (typeof REAUTH_METHODS)[number];
+
+/** POST /auth/reauthenticate: exactly one proof, the password, a TOTP code or a passkey assertion. */
+export const reauthenticateSchema = z
+  .object({
+    password: z.string().min(1, 'Password is required').max(PASSWORD_MAX_LENGTH).optional(),
+    code: z
+      .string()
+      .trim()
+      .regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app')
+      .optional(),
+    passkey: authenticationResponseSchema.optional(),
+  })
+  .refine(
+    (body) =>
+      [body.password, body.code, body.passkey].filter((proof) => proof !== undefined).length === 1,
+    { message: 'Send one of password, code or passkey', path: ['password'] },
+  );
+
+export const reauthenticatedSchema = z.object({
+  /** Until when sensitive actions are open to this session without another proof. */
+  reauthenticatedUntil: z.iso.datetime(),
+});
+
 export type PasswordLoginInput = z.infer<typeof passwordLoginSchema>;
 export type MfaLoginInput = z.infer<typeof mfaLoginSchema>;
 export type AccessTokenResponse = z.infer<typeof accessTokenResponseSchema>;
@@ -96,3 +122,5 @@ export type TotpSetup = z.infer<typeof totpSetupSchema>;
 export type TotpEnableInput = z.infer<typeof totpEnableSchema>;
 export type RecoveryCodes = z.infer<typeof recoveryCodesSchema>;
 export type TotpDisableInput = z.infer<typeof totpDisableSchema>;
+export type ReauthenticateInput = z.infer<typeof reauthenticateSchema>;
+export type Reauthenticated = z.infer<typeof reauthenticatedSchema>;

@@ -90,15 +90,23 @@ export const updateMeSchema = z
   .partial()
   .strict();
 
+/**
+ * Whether a password change ends every credential of the user too (PATs, the account token, API
+ * keys and their exchanged tokens, opaque tokens), not only the sessions (ASVS 5.0 7.4.3).
+ */
+const revokeCredentials = z.boolean().default(true);
+
 export const changePasswordSchema = z.object({
   currentPassword: z.string().max(PASSWORD_MAX_LENGTH),
   newPassword: z.string().max(PASSWORD_MAX_LENGTH),
+  revokeCredentials,
 });
 
 /** An admin sets a user's password; with mustChange the user has to replace it at next sign-in. */
 export const resetPasswordSchema = z.object({
   newPassword: z.string().max(PASSWORD_MAX_LENGTH),
   mustChange: z.boolean().default(false),
+  revokeCredentials,
 });
 
 /** Sort keys of the user list; a leading '-' sorts newest / last first. */
@@ -191,7 +199,7 @@ export type UpdateServiceAccountInput = z.infer<typeof updateServiceAccountSchem
 export type CreateUserInput = z.input<typeof createUserSchema>;
 export type UpdateUserInput = z.infer<typeof updateUserSchema>;
 export type UpdateMeInput = z.infer<typeof updateMeSchema>;
-export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
+export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
 export type ResetPasswordInput = z.input<typeof resetPasswordSchema>;
 export type ListUsersQuery = z.infer<typeof listUsersQuerySchema>;
 export type User = z.infer<typeof userSchema>;

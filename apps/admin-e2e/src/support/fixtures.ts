@@ -36,7 +36,10 @@ export function apiAs(authorization: string): ApiClient {
 export async function apiSignedInAs(login: string, password: string): Promise<ApiClient> {
   const response = await createApiClient({ baseUrl: serverUrl() }).auth.login({ login, password });
   if ('mfa_required' in response) throw new Error(`${login} has MFA: sign in through the UI`);
-  return createApiClient({ baseUrl: serverUrl(), token: () => response.access_token });
+  const client = createApiClient({ baseUrl: serverUrl(), token: () => response.access_token });
+  // Proved again at once, so that set-up steps may mint keys that never expire (step-up).
+  await client.auth.reauthenticate({ password });
+  return client;
 }
 
 export async function snapshot(page: Page, name: string): Promise<void> {
@@ -87,4 +90,19 @@ export async function signIn(page: Page, login: string, password: string): Promi
       .getByRole('navigation', { name: 'Main' })
       .or(page.getByRole('heading', { name: 'Two-factor authentication' })),
   ).toBeVisible();
+}
+
+/**
+ * Answers the step-up prompt a sensitive action shows inside its own dialog or card (the API's
+ * reauthentication_required) with the password; the action then runs again by itself.
+ */
+export async function confirmItIsYou(
+  scope: Pick<Page, 'getByRole'>,
+  password: string,
+): Promise<void> {
+  const prompt = scope.getByRole('group', { name: 'Confirm it is you' });
+  await expect(prompt).toBeVisible();
+  await prompt.getByLabel('Your password').fill(password);
+  await prompt.getByRole('button', { name: 'Confirm' }).click();
+  await expect(prompt).toHaveCount(0);
 }

@@ -1,4 +1,4 @@
-import { Button, Group, PasswordInput, Stack } from '@mantine/core';
+import { Button, Checkbox, Group, PasswordInput, Stack } from '@mantine/core';
 import { changePasswordSchema, passwordSchema } from '@latchkey/contracts';
 import { z } from 'zod';
 import { useAction } from '../hooks/use-action';
@@ -12,6 +12,7 @@ const passwordFormSchema = changePasswordSchema
     currentPassword: z.string().min(1, 'Enter your current password'),
     newPassword: passwordSchema(),
     confirmPassword: z.string(),
+    revokeCredentials: z.boolean(),
   })
   .refine((values) => values.newPassword === values.confirmPassword, {
     path: ['confirmPassword'],
@@ -28,12 +29,20 @@ export function ChangePasswordForm({
 }) {
   const api = useApi();
   const form = useZodForm(passwordFormSchema, {
-    initialValues: { currentPassword: '', newPassword: '', confirmPassword: '' },
+    initialValues: {
+      currentPassword: '',
+      newPassword: '',
+      confirmPassword: '',
+      revokeCredentials: true,
+    },
   });
   const change = useAction({
-    run: ({ currentPassword, newPassword }: typeof form.values) =>
-      api.me.changePassword({ currentPassword, newPassword }),
-    success: 'Password changed. Your other sessions were signed out.',
+    run: ({ currentPassword, newPassword, revokeCredentials }: typeof form.values) =>
+      api.me.changePassword({ currentPassword, newPassword, revokeCredentials }),
+    success: (_result, input) =>
+      input.revokeCredentials
+        ? 'Password changed. Your other sessions were signed out and your tokens and keys stopped.'
+        : 'Password changed. Your other sessions were signed out.',
     invalidates: [sessionKeys.mine],
     toastErrors: false,
     onSuccess: () => {
@@ -60,6 +69,11 @@ export function ChangePasswordForm({
           label="Repeat the new password"
           autoComplete="new-password"
           {...form.getInputProps('confirmPassword')}
+        />
+        <Checkbox
+          label="Also stop my tokens and API keys"
+          description="Personal access tokens, the account API token, API keys and opaque tokens stop working: anything made with a stolen password or session ends too."
+          {...form.getInputProps('revokeCredentials', { type: 'checkbox' })}
         />
         <Group justify="flex-end">
           <Button type="submit" loading={change.isPending}>

@@ -144,6 +144,7 @@ export function CredentialList<T extends CredentialRow>({
             what={lifecycle.rotates}
             keeps={lifecycle.keeps}
             busy={lifecycle.rotate.isPending}
+            error={lifecycle.rotate.error}
             onClose={() => setRotating(null)}
             onRotate={(overlapSeconds) =>
               rotating &&

@@ -1,6 +1,7 @@
 import { Alert, List } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { ApiError } from '@latchkey/api-client';
+import { isReauthenticationRequired, ReauthPrompt, stepUpRetry } from './reauth-prompt';
 
 /** Fields whose server messages a form already shows under its inputs, per failed call. */
 const shownInFields = new WeakMap<ApiError, Set<string>>();
@@ -19,10 +20,15 @@ export function problemMessage(error: unknown): string {
 
 /**
  * A failed call, said once: the detail and the field messages a form does not already show
- * under its inputs (nothing at all when the form shows every one of them).
+ * under its inputs (nothing at all when the form shows every one of them). A call refused until
+ * the person proves it is them again shows the step-up prompt instead, and runs again after it.
  */
 export function ProblemAlert({ error, title }: { error: unknown; title?: string }) {
   if (!error) return null;
+  const retry = isReauthenticationRequired(error) ? stepUpRetry(error) : undefined;
+  if (isReauthenticationRequired(error) && retry) {
+    return <ReauthPrompt error={error} onProved={retry} />;
+  }
   const placed = error instanceof ApiError ? shownInFields.get(error) : undefined;
   const issues = (error instanceof ApiError ? (error.problem.errors ?? []) : []).filter(
     (issue) => !placed?.has(issue.field),

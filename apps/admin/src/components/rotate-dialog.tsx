@@ -1,6 +1,7 @@
 import { Button, Group, Modal, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { MAX_OVERLAP_SECONDS } from '@latchkey/contracts';
+import { ProblemAlert } from './problem-alert';
 
 /** How long the old secret keeps working beside the new one (the API allows up to 7 days). */
 export const OVERLAP_CHOICES = [
@@ -25,12 +26,22 @@ export interface RotateDialogProps {
   /** What stays the same, said before the choice. */
   keeps: string;
   busy: boolean;
+  /** Why the last rotation failed (or the step-up prompt it needs), shown in the dialog. */
+  error?: unknown;
   onClose: () => void;
   onRotate: (overlapSeconds: number) => void;
 }
 
 /** Asks how long the old secret may overlap with the new one, then rotates. */
-export function RotateDialog({ name, what, keeps, busy, onClose, onRotate }: RotateDialogProps) {
+export function RotateDialog({
+  name,
+  what,
+  keeps,
+  busy,
+  error,
+  onClose,
+  onRotate,
+}: RotateDialogProps) {
   const [overlap, setOverlap] = useState('0');
   const seconds = Number(overlap);
   return (
@@ -63,6 +74,7 @@ export function RotateDialog({ name, what, keeps, busy, onClose, onRotate }: Rot
             {describeOverlap(what, seconds)}
           </Text>
         </Stack>
+        <ProblemAlert error={error} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             Cancel

@@ -1,6 +1,12 @@
-import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import {
+  useMutation,
+  useQueryClient,
+  type MutateOptions,
+  type QueryKey,
+} from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { problemMessage } from '../components/problem-alert';
+import { isReauthenticationRequired, offerStepUp } from '../components/reauth-prompt';
 
 export interface ActionOptions<TInput, TResult> {
   run: (input: TInput) => Promise<TResult>;
@@ -13,10 +19,14 @@ export interface ActionOptions<TInput, TResult> {
   toastErrors?: boolean;
 }
 
-/** A mutation with the toasts people expect: green after it worked, red with the API's detail. */
+/**
+ * A mutation with the toasts people expect: green after it worked, red with the API's detail.
+ * When the API wants the person to prove it is them again (step-up), the action's ProblemAlert
+ * asks for it in place and the action runs again after.
+ */
 export function useAction<TInput = void, TResult = void>(options: ActionOptions<TInput, TResult>) {
   const queryClient = useQueryClient();
-  return useMutation({
+  const mutation = useMutation({
     mutationFn: options.run,
     onSuccess: async (result, input) => {
       await Promise.all(
@@ -33,7 +43,8 @@ export function useAction<TInput = void, TResult = void>(options: ActionOptions<
       options.onSuccess?.(result, input);
     },
     onError: (error) => {
-      if (options.toastErrors === false) return;
+      // The action's ProblemAlert asks for the proof in place: no toast.
+      if (isReauthenticationRequired(error) || options.toastErrors === false) return;
       notifications.show({
         color: 'red',
         title: 'That did not work',
@@ -41,4 +52,15 @@ export function useAction<TInput = void, TResult = void>(options: ActionOptions<
       });
     },
   });
+  // A call refused for want of a recent proof is offered again, with its own options, once the
+  // person has given it.
+  const mutate = (input: TInput, callOptions?: MutateOptions<TResult, Error, TInput>) =>
+    mutation.mutate(input, {
+      ...callOptions,
+      onError: (error, ...rest) => {
+        if (isReauthenticationRequired(error)) offerStepUp(error, () => mutate(input, callOptions));
+        callOptions?.onError?.(error, ...rest);
+      },
+    });
+  return { ...mutation, mutate };
 }

@@ -124,26 +124,32 @@ export const COMMANDS: Record<string, Command> = {
   'create-user': userCommand(null),
   'create-admin': userCommand(['admin']),
   'reset-password': {
-    usage: '--user <login|id> [--password <password>] [--must-change]',
+    usage: '--user <login|id> [--password <password>] [--must-change] [--keep-credentials]',
     description:
-      "Set a user's password (a lost admin password too) and end their sessions. Without --password one is generated and printed once.",
+      "Set a user's password (a lost admin password too) and end their sessions and, unless --keep-credentials, every credential of theirs. Without --password one is generated and printed once.",
     options: {
       user: { type: 'string' },
       password: { type: 'string' },
       'must-change': { type: 'boolean' },
+      'keep-credentials': { type: 'boolean' },
     },
     async run(app, values) {
       const user = await findUser(app, required(values, 'user'));
       const given = optional(values, 'password');
       const password = given ?? generatePassword();
       const mustChange = values['must-change'] === true;
+      const revokeCredentials = values['keep-credentials'] !== true;
       await app
         .get(UsersService)
-        .resetPassword(user.id, { newPassword: password, mustChange }, null);
+        .resetPassword(
+          user.id,
+          { newPassword: password, mustChange, revokeCredentials },
+          CLI_ACTING,
+        );
       await app.get(AuditService).record('password.changed', {
         ...CLI_ACTING,
         subject: user,
-        details: { reset: true, mustChange },
+        details: { reset: true, mustChange, revokeCredentials },
       });
       return { login: user.login, ...(given ? {} : { password }) };
     },

@@ -227,6 +227,12 @@ export const CONFIG_VARIABLES = {
     description:
       'How long a spent refresh token may be presented again (tabs refreshing together) before it counts as reuse and revokes the session.',
   },
+  AUTH_REAUTH_MAX_AGE: {
+    schema: duration,
+    default: '5m',
+    description:
+      'How long after proving the password or a factor again (POST /api/v1/auth/reauthenticate) a session may add or remove factors, change the password, enable the account token or mint a credential that never expires.',
+  },
   AUTH_MFA_TOKEN_TTL: {
     schema: duration,
     default: '5m',

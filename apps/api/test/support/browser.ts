@@ -36,6 +36,8 @@ export function refreshCookieOf(res: TestResponse): SetCookie | undefined {
 export class BrowserSession {
   accessToken = '';
   refreshToken = '';
+  /** The password it signed in with, to prove the user again before a sensitive action. */
+  password = '';
 
   constructor(
     private readonly t: TestApp,
@@ -48,7 +50,17 @@ export class BrowserSession {
       body: { login: user.login, password: user.password },
     });
     this.take(res);
+    this.password = user.password;
     return res;
+  }
+
+  /** Proves the user again with the password (step-up); fails the test unless it is accepted. */
+  async reauthenticate(): Promise<void> {
+    const res = await this.t.http.post('/api/v1/auth/reauthenticate', {
+      bearer: this.accessToken,
+      body: { password: this.password },
+    });
+    if (res.status !== 200) throw new Error(`re-authentication refused: ${res.status} ${res.text}`);
   }
 
   async refresh(refreshToken = this.refreshToken): Promise<TestResponse> {

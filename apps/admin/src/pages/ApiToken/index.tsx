@@ -70,6 +70,7 @@ export function ApiTokenPage() {
                   No account token exists. Enable it to get one.
                 </Text>
               )}
+              <ProblemAlert error={regenerate.error} />
               <Group>
                 {enabled ? (
                   <>

@@ -180,6 +180,7 @@ export function SecurityPage() {
               <Text size="sm" c="dimmed">
                 Protect your account even if your password leaks.
               </Text>
+              <ProblemAlert error={start.error} />
               <Button onClick={() => start.mutate()} loading={start.isPending}>
                 Set up authenticator app
               </Button>

@@ -97,6 +97,7 @@ export function PasskeysCard() {
       </Text>
       <Stack>
         <ProblemAlert error={passkeys.error} />
+        <ProblemAlert error={remove.error} title="The passkey was not removed" />
         <PasskeyList
           passkeys={passkeys.data?.items}
           emptyText="You have no passkeys yet."

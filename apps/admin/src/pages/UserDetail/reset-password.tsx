@@ -10,16 +10,18 @@ import { useResetPassword } from '../../resources/users/queries';
 const resetFormSchema = resetPasswordSchema.extend({
   newPassword: passwordSchema(),
   mustChange: z.boolean(),
+  revokeCredentials: z.boolean(),
 });
 
 interface ResetValues extends Record<string, unknown> {
   newPassword: string;
   mustChange: boolean;
+  revokeCredentials: boolean;
 }
 
 function ResetPasswordForm({ user, onDone }: { user: User; onDone: () => void }) {
   const form = useZodForm<ResetValues>(resetFormSchema, {
-    initialValues: { newPassword: '', mustChange: true },
+    initialValues: { newPassword: '', mustChange: true, revokeCredentials: true },
   });
   const reset = useResetPassword(user.id, {
     success: (_result, input) =>
@@ -33,7 +35,8 @@ function ResetPasswordForm({ user, onDone }: { user: User; onDone: () => void })
     <form noValidate onSubmit={form.submitTo(reset)}>
       <Stack>
         <Text size="sm" c="dimmed">
-          Every session of {user.login} ends at once. Their tokens and API keys keep working.
+          Every session of {user.login} ends at once, and their tokens and API keys too unless you
+          untick that below.
         </Text>
         <ProblemAlert error={reset.error} />
         <PasswordInput
@@ -48,6 +51,11 @@ function ResetPasswordForm({ user, onDone }: { user: User; onDone: () => void })
           label="Must change at next sign-in"
           description="Their next sign-in can do nothing but choose a new password."
           {...form.getInputProps('mustChange', { type: 'checkbox' })}
+        />
+        <Checkbox
+          label="Also stop their tokens and API keys"
+          description="Personal access tokens, the account API token, API keys and opaque tokens stop working."
+          {...form.getInputProps('revokeCredentials', { type: 'checkbox' })}
         />
         <Group justify="flex-end">
           <Button type="submit" color="orange" loading={reset.isPending}>

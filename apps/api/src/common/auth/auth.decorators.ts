@@ -6,6 +6,7 @@ export const IS_PUBLIC = 'latchkey:public';
 export const REQUIRED_SCOPES = 'latchkey:scopes';
 export const REQUIRED_ROLES = 'latchkey:roles';
 export const INTERACTIVE_ONLY = 'latchkey:interactive';
+export const RECENT_AUTH = 'latchkey:recent-auth';
 
 /** Opens a route to callers without credentials. Every other route needs one. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
@@ -55,3 +56,20 @@ export const OwnPagesOnly = () =>
       description: 'A page of this site (PUBLIC_URL or CORS_ORIGINS); without it, Referer',
     }),
   );
+
+export interface RecentAuthOptions {
+  /**
+   * A body field that carries the current password, which the route checks itself: present, it
+   * is the proof in the same request (changing the password, turning TOTP off).
+   */
+  passwordField?: string;
+}
+
+/**
+ * Step-up: a sensitive action (adding or removing a factor, changing the password, minting a
+ * credential that never expires) needs proof of the user in the same request (Basic
+ * login:password, or the route's own password field) or a session re-authenticated within
+ * AUTH_REAUTH_MAX_AGE. Otherwise 401 reauthentication_required with the methods that would do.
+ */
+export const RequireRecentAuth = (options: RecentAuthOptions = {}) =>
+  SetMetadata(RECENT_AUTH, options);

@@ -8,8 +8,10 @@ import {
   IS_PUBLIC,
   OTHERS_SCOPES,
   OWN_PAGES_ONLY,
+  RECENT_AUTH,
   REQUIRED_ROLES,
   REQUIRED_SCOPES,
+  type RecentAuthOptions,
 } from './auth.decorators.js';
 
 export const API_PREFIX = 'api/v1';
@@ -33,6 +35,8 @@ export interface RouteAuth {
   allowedWhilePasswordChange: boolean;
   /** Answers only pages of this site (the cookie endpoints). */
   ownPagesOnly: boolean;
+  /** Step-up: needs recent authentication (see RequireRecentAuth); null when it does not. */
+  recentAuth: RecentAuthOptions | null;
 }
 
 function joinPath(...parts: string[]): string {
@@ -86,6 +90,7 @@ export function listRoutes(app: INestApplication): RouteAuth[] {
           allowedWhilePasswordChange:
             metadata<boolean>(ALLOWED_WHILE_PASSWORD_CHANGE, handler, controller) ?? false,
           ownPagesOnly: metadata<boolean>(OWN_PAGES_ONLY, handler, controller) ?? false,
+          recentAuth: metadata<RecentAuthOptions>(RECENT_AUTH, handler, controller) ?? null,
         });
       }
     }

@@ -16,6 +16,7 @@ const TITLES: Record<ErrorCode, string> = {
   unavailable: 'Service unavailable',
   internal_error: 'Internal server error',
   restricted_by_admin: 'Restricted by an admin',
+  reauthentication_required: 'Reauthentication required',
 };
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {

@@ -8,7 +8,7 @@ export interface ProblemInit {
   errors?: ValidationIssue[];
   headers?: Record<string, string | string[]>;
   /** Extra members of the body, such as RFC 6749's `error` and `error_description`. */
-  extensions?: Record<string, string>;
+  extensions?: Record<string, string | string[]>;
   /** False on a 401 from an endpoint that never takes Basic: its challenge names Bearer only. */
   basicChallenge?: false;
   /** False on a 401 to a request that sent no credential: its Bearer challenge has no error. */
@@ -68,6 +68,23 @@ export const Problems = {
     new ProblemException({ status: 415, code: 'invalid_request', detail }),
   notFound: (detail = 'There is nothing here.') =>
     new ProblemException({ status: 404, code: 'not_found', detail }),
+  /**
+   * A sensitive action asked of a session that has not proved its user recently: prove it again
+   * with one of `methods` (POST /api/v1/auth/reauthenticate), then retry. The challenge is RFC
+   * 9470's step-up error, Bearer only so that a browser opens no Basic dialog.
+   */
+  reauthenticationRequired: (methods: string[], maxAgeSeconds: number, detail?: string) =>
+    new ProblemException({
+      status: 401,
+      code: 'reauthentication_required',
+      detail:
+        detail ??
+        'This needs you to prove it is you again: your password, an authenticator code or a passkey.',
+      extensions: { methods },
+      headers: {
+        'WWW-Authenticate': `Bearer realm="latchkey", error="insufficient_user_authentication", error_description="Recent authentication required", max_age="${maxAgeSeconds}"`,
+      },
+    }),
   conflict: (detail: string) => new ProblemException({ status: 409, code: 'conflict', detail }),
   rateLimited: (
     retryAfterSeconds: number,

@@ -4,6 +4,7 @@ import { CreateMachineCredentials1763978400000 } from './1763978400000-CreateMac
 import { CreatePasskeys1764064800000 } from './1764064800000-CreatePasskeys.js';
 import { UserPasswordResetLastLogin1764151200000 } from './1764151200000-UserPasswordResetLastLogin.js';
 import { OneCredentialsTable1764237600000 } from './1764237600000-OneCredentialsTable.js';
+import { SessionReauthenticatedAt1764300000000 } from './1764300000000-SessionReauthenticatedAt.js';
 import { UserLoginKey1764320000000 } from './1764320000000-UserLoginKey.js';
 import { CredentialRestrictionAuthority1764330000000 } from './1764330000000-CredentialRestrictionAuthority.js';
 import { UsageAggregates1764350000000 } from './1764350000000-UsageAggregates.js';
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   CreatePasskeys1764064800000,
   UserPasswordResetLastLogin1764151200000,
   OneCredentialsTable1764237600000,
+  SessionReauthenticatedAt1764300000000,
   UserLoginKey1764320000000,
   CredentialRestrictionAuthority1764330000000,
   UsageAggregates1764350000000,

@@ -37,7 +37,6 @@ import type { z } from 'zod';
 import { actingFor } from '../../common/auth/acting.js';
 import { OnOthersRequireScopes, RequireScopes, Roles } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
-import { minterOf } from '../../common/auth/permission-ceiling.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { assertMayActOnCredentialsOf, SelfOrAdminUserId } from '../../common/auth/user-id-param.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
@@ -46,6 +45,7 @@ import { UuidParamPipe } from '../../common/validation/uuid-param.pipe.js';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe.js';
 import { rateLimitOf, toApiKey } from '../credentials/credentials.mapper.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
+import { StepUpService } from '../step-up/step-up.service.js';
 import { ApiUsage, USAGE_DESCRIPTION } from '../usage/usage-docs.js';
 import { UsageService } from '../usage/usage.service.js';
 import { UsersService } from '../users/users.service.js';
@@ -57,6 +57,7 @@ const KIND = 'api_key';
 export class ApiKeysController {
   constructor(
     @Inject(CredentialsService) private readonly credentials: CredentialsService,
+    @Inject(StepUpService) private readonly stepUp: StepUpService,
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(UsageService) private readonly usage: UsageService,
   ) {}
@@ -84,7 +85,7 @@ export class ApiKeysController {
       KIND,
       owner,
       { ...body, expiresAt: null },
-      minterOf(principal),
+      await this.stepUp.minterOf(principal),
       actingFor(principal, request),
     );
     return {
@@ -160,7 +161,7 @@ export class ApiKeysController {
       KIND,
       id,
       body,
-      minterOf(principal),
+      await this.stepUp.minterOf(principal),
       actingFor(principal, request),
     );
     return toApiKey(view);
@@ -177,7 +178,7 @@ export class ApiKeysController {
   })
   @ApiBody({ schema: requestSchema(rotateApiKeySecretSchema), required: false })
   @ApiResponse({ status: 200, schema: responseSchema(apiKeySecretSchema) })
-  rotate(
+  async rotate(
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParamPipe) id: string,
     @Body(new ZodValidationPipe(rotateApiKeySecretSchema))
@@ -187,7 +188,7 @@ export class ApiKeysController {
     return this.credentials.rotateSecret(
       id,
       body.overlapSeconds,
-      minterOf(principal),
+      await this.stepUp.minterOf(principal),
       actingFor(principal, request),
     );
   }

@@ -5,6 +5,7 @@ import { CredentialsModule } from '../credentials/credentials.module.js';
 import { MfaModule } from '../mfa/mfa.module.js';
 import { PasskeysModule } from '../passkeys/passkeys.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
+import { StepUpModule } from '../step-up/step-up.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthSessionsController } from './auth-sessions.controller.js';
 import { AuthController } from './auth.controller.js';
@@ -25,6 +26,7 @@ import { SessionTokenResolver } from './session-token.resolver.js';
     MfaModule,
     PasskeysModule,
     CredentialsModule,
+    StepUpModule,
   ],
   controllers: [AuthController, AuthSessionsController],
   providers: [

@@ -8,8 +8,10 @@ import {
   INTERACTIVE_ONLY,
   IS_PUBLIC,
   OTHERS_SCOPES,
+  RECENT_AUTH,
   REQUIRED_ROLES,
   REQUIRED_SCOPES,
+  type RecentAuthOptions,
 } from '../../common/auth/auth.decorators.js';
 import { refusal } from '../../common/auth/authorize.js';
 import type { Principal } from '../../common/auth/principal.js';
@@ -18,6 +20,7 @@ import { countVerification } from '../../common/metrics/metrics.js';
 import { Problems } from '../../common/problem/problem.exception.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { CredentialVerifier } from '../credentials/credential-verifier.js';
+import { StepUpService } from '../step-up/step-up.service.js';
 import { credentialForm, sentNoCredential, type Scheme } from './credential-form.js';
 
 /** The passport strategy of one credential form, answering null rather than 401 on a failure. */
@@ -49,7 +52,7 @@ const FAILED_KIND: Record<Scheme, string> = {
  * The one global guard: every route needs a credential unless it is @Public(). The form of the
  * credential picks the one passport strategy that checks it, behind the verified-credential
  * cache; then the credential's rate limit is counted and the route's @Roles, @RequireScopes and
- * @InteractiveOnly are checked against the caller.
+ * @InteractiveOnly are checked against the caller, and last its @RequireRecentAuth (step-up).
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
@@ -60,6 +63,7 @@ export class AuthenticationGuard implements CanActivate {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(VerifiedCredentials) private readonly verified: VerifiedCredentials,
     @Inject(CredentialVerifier) private readonly credentials: CredentialVerifier,
+    @Inject(StepUpService) private readonly stepUp: StepUpService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -96,6 +100,8 @@ export class AuthenticationGuard implements CanActivate {
     if (denied) throw denied;
     // Let in on its admin scopes alone: it may act on others' credentials, not on its own.
     request.selfScopesMissing = missingScopes(principal.scopes, scopes);
+    const recentAuth = this.reflector.getAllAndOverride<RecentAuthOptions>(RECENT_AUTH, targets);
+    if (recentAuth) await this.stepUp.require(principal, request, recentAuth);
     return true;
   }
 

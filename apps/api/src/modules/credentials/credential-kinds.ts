@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { TOKEN_PREFIXES, type AuditEventType, type AuthMethod } from '@latchkey/contracts';
 import { generateToken, hashToken, isWellFormedToken } from '../../common/crypto/token-format.js';
+import type { Lifetime } from '../../common/auth/permission-ceiling.js';
 import type { AppConfig } from '../../config/config.js';
 import type { JwtService } from '../signing-keys/jwt.service.js';
 import type { CredentialEntity, CredentialKind } from './credential.entity.js';
@@ -59,6 +60,8 @@ export interface CredentialDescriptor {
   audit: { created: AuditEventType; revoked: AuditEventType; updated: AuditEventType };
   /** A user holds at most one live credential of this kind (a new one replaces it). */
   onePerUser?: true;
+  /** How long a new one lives, as the permission ceiling weighs it against its minter's. */
+  lifetime(request: MintRequest, config: AppConfig): Lifetime;
   mint(request: MintRequest, jwt: JwtService, config: AppConfig): Promise<Minted>;
   /** JWT kinds: the `typ` a presented JWT carries; its jti is the lookup value. */
   jwtKind?: 'personalAccessToken' | 'accountToken';
@@ -100,6 +103,7 @@ export const DESCRIPTORS: Record<CredentialKind, CredentialDescriptor> = {
     switchName: 'AUTH_PAT_ENABLED',
     audit: TOKEN_AUDIT,
     jwtKind: 'personalAccessToken',
+    lifetime: ({ expiresAt }) => ({ chosen: expiresAt?.getTime() ?? null, field: 'expiresAt' }),
     mint: (request, jwt) => mintJwt('personalAccessToken', request, jwt),
   },
   account_token: {
@@ -112,6 +116,7 @@ export const DESCRIPTORS: Record<CredentialKind, CredentialDescriptor> = {
     audit: TOKEN_AUDIT,
     onePerUser: true,
     jwtKind: 'accountToken',
+    lifetime: () => ({ never: 'The account token' }),
     mint: (request, jwt) => mintJwt('accountToken', { ...request, expiresAt: null }, jwt),
   },
   api_key: {
@@ -121,6 +126,7 @@ export const DESCRIPTORS: Record<CredentialKind, CredentialDescriptor> = {
     enabled: (config) => config.AUTH_API_KEY_ENABLED,
     switchName: 'AUTH_API_KEY_ENABLED',
     audit: { created: 'api_key.created', revoked: 'api_key.revoked', updated: 'api_key.updated' },
+    lifetime: () => ({ never: 'An API key' }),
     mint: () => {
       const secret = generateToken(TOKEN_PREFIXES.apiSecret);
       return Promise.resolve({
@@ -159,12 +165,14 @@ export const DESCRIPTORS: Record<CredentialKind, CredentialDescriptor> = {
     enabled: (config) => config.AUTH_OPAQUE_TOKEN_ENABLED,
     switchName: 'AUTH_OPAQUE_TOKEN_ENABLED',
     audit: TOKEN_AUDIT,
-    mint: ({ now }, _jwt, config) => {
+    lifetime: ({ now }, config) => ({ fixed: now + config.AUTH_OPAQUE_TOKEN_TTL * 1000 }),
+    // Its expiry is the fixed lifetime, or the minter's when that ends sooner (the ceiling).
+    mint: ({ expiresAt, now }, _jwt, config) => {
       const secret = generateToken(TOKEN_PREFIXES.opaque);
       return Promise.resolve({
         secret,
         lookup: opaqueLookup(secret),
-        expiresAt: new Date(now + config.AUTH_OPAQUE_TOKEN_TTL * 1000),
+        expiresAt: expiresAt ?? new Date(now + config.AUTH_OPAQUE_TOKEN_TTL * 1000),
       });
     },
     // The SHA-256 of the token is its lookup value: finding the row is the check.

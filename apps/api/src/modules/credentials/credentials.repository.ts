@@ -236,7 +236,11 @@ export class CredentialsRepository {
    * lengthens an earlier one). The rows changed, so their caches can be told.
    */
   async revoke(
-    where: { id: string } | { lookup: string } | { userId: string; kind: CredentialKind },
+    where:
+      | { id: string }
+      | { lookup: string }
+      | { userId: string; kind: CredentialKind }
+      | { userId: string },
     reason: StoredRevokedReason,
     afterSeconds = 0,
   ): Promise<CredentialEntity[]> {
@@ -245,7 +249,9 @@ export class CredentialsRepository {
         ? ['id = :id', where]
         : 'lookup' in where
           ? ['lookup = :lookup', where]
-          : ['user_id = :userId AND kind = :kind', where];
+          : 'kind' in where
+            ? ['user_id = :userId AND kind = :kind', where]
+            : ['user_id = :userId', where];
     const result = await this.credentials
       .createQueryBuilder()
       .update()

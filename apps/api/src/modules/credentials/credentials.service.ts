@@ -11,7 +11,11 @@ import {
   type UpdateCredentialInput,
 } from '@latchkey/contracts';
 import type { Acting } from '../../common/auth/acting.js';
-import { assertWithinCeiling, type Minter } from '../../common/auth/permission-ceiling.js';
+import {
+  assertWithinCeiling,
+  lifetimeWithinCeiling,
+  type Minter,
+} from '../../common/auth/permission-ceiling.js';
 import type { PrincipalUser } from '../../common/auth/principal.js';
 import { Clock } from '../../common/clock/clock.js';
 import { hashToken, isWellFormedToken } from '../../common/crypto/token-format.js';
@@ -93,6 +97,7 @@ export class CredentialsService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.signingKeys.registerKeyHolder(() => this.credentials.liveTokensByKid());
+    this.users.registerCredentialRevoker((userId, acting) => this.revokeAllOfUser(userId, acting));
   }
 
   /**
@@ -118,9 +123,19 @@ export class CredentialsService implements OnModuleInit {
       input.scopes ? { requested: input.scopes } : { everything: true },
     );
     const actorId = descriptor.jwtKind ? this.impersonatorOf(owner, acting) : undefined;
-    const expiresAt = kind === 'personal_access_token' ? this.checkedExpiry(input.expiresAt) : null;
+    const now = this.clock.now();
+    const asked = kind === 'personal_access_token' ? this.checkedExpiry(input.expiresAt) : null;
+    const expiry = lifetimeWithinCeiling(
+      minter,
+      descriptor.lifetime({ userId: owner.id, expiresAt: asked, now }, this.config),
+    );
     const minted = await descriptor.mint(
-      { userId: owner.id, expiresAt, now: this.clock.now(), ...(actorId ? { actorId } : {}) },
+      {
+        userId: owner.id,
+        expiresAt: expiry === null ? null : new Date(expiry),
+        now,
+        ...(actorId ? { actorId } : {}),
+      },
       this.jwt,
       this.config,
     );
@@ -397,6 +412,7 @@ export class CredentialsService implements OnModuleInit {
     if (!key) throw this.notFound('api_key');
     const owner = await this.owner(key.userId, 'api_key');
     assertWithinCeiling(minter, owner, { kept: key.scopes ?? [] });
+    lifetimeWithinCeiling(minter, { never: 'An API key secret' });
     const { secret, secretHash } = await DESCRIPTORS.api_key.mint(
       { userId: key.userId, expiresAt: null, now: this.clock.now() },
       this.jwt,
@@ -439,6 +455,14 @@ export class CredentialsService implements OnModuleInit {
   async revokeById(kinds: CredentialKind[], id: string, acting: Acting): Promise<boolean> {
     const credential = await this.credentials.findLiveById(kinds, id);
     return credential !== null && (await this.stop({ id }, 'revoked', acting)).length > 0;
+  }
+
+  /**
+   * Revokes every live credential of the user, of every kind (and so the tokens exchanged with
+   * its API keys): what a password change or reset offers. Returns how many stopped.
+   */
+  async revokeAllOfUser(userId: string, acting: Acting): Promise<number> {
+    return (await this.stop({ userId }, 'revoked', acting)).length;
   }
 
   /** Revokes the user's live credentials of a kind (the account token); none is fine. */

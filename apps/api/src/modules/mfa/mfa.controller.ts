@@ -11,7 +11,12 @@ import {
   type TotpEnableInput,
   type TotpSetup,
 } from '@latchkey/contracts';
-import { InteractiveOnly, RequireScopes, Roles } from '../../common/auth/auth.decorators.js';
+import {
+  InteractiveOnly,
+  RequireRecentAuth,
+  RequireScopes,
+  Roles,
+} from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { requestContext } from '../../common/auth/request-context.js';
@@ -38,6 +43,7 @@ export class MfaController {
   @Post('auth/mfa/totp/setup')
   @HttpCode(200)
   @InteractiveOnly()
+  @RequireRecentAuth()
   @ApiOperation({
     summary: 'Start TOTP enrolment: a secret and its otpauth:// URI (not active yet)',
   })
@@ -49,6 +55,7 @@ export class MfaController {
   @Post('auth/mfa/totp/enable')
   @HttpCode(200)
   @InteractiveOnly()
+  @RequireRecentAuth()
   @ApiOperation({ summary: 'Confirm enrolment with a code; returns 10 recovery codes, shown once' })
   @ApiBody({ schema: requestSchema(totpEnableSchema) })
   @ApiResponse({ status: 200, schema: responseSchema(recoveryCodesSchema) })
@@ -84,6 +91,7 @@ export class MfaController {
   @Delete('auth/mfa/totp')
   @HttpCode(204)
   @InteractiveOnly()
+  @RequireRecentAuth({ passwordField: 'password' })
   @ApiOperation({ summary: 'Turn TOTP off, confirmed with the password' })
   @ApiBody({ schema: requestSchema(totpDisableSchema) })
   @ApiResponse({ status: 204 })

@@ -1,7 +1,12 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { isScope, type Scope, type TokenResponse } from '@latchkey/contracts';
 import type { Acting } from '../../common/auth/acting.js';
-import { assertWithinCeiling, type Grant } from '../../common/auth/permission-ceiling.js';
+import {
+  assertWithinCeiling,
+  lifetimeWithinCeiling,
+  minterOf,
+  type Grant,
+} from '../../common/auth/permission-ceiling.js';
 import type { RequestContext } from '../../common/auth/request-context.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { Clock } from '../../common/clock/clock.js';
@@ -99,12 +104,17 @@ export class TokenExchangeService implements OnModuleInit {
     const { row: key, principal } = verified;
     const user = principal.user;
     // The key + secret mint the token: it may do at most what the key may, narrowed by `scope`.
-    const minter = { scopes: principal.scopes, interactive: false };
-    const scopes = assertWithinCeiling(minter, user, grantOf(minter.scopes, scope), {
+    const minter = minterOf(principal);
+    const scopes = assertWithinCeiling(minter, user, grantOf(principal.scopes, scope), {
       refuseRequested: (refused) =>
         oauthError('invalid_scope', `This key does not hold the scope ${refused.join(' ')}.`),
     });
-    const expiresIn = this.config.AUTH_EXCHANGE_TOKEN_TTL;
+    // No longer than the secret it was exchanged with, during a rotation's overlap.
+    const now = this.clock.now();
+    const ends = lifetimeWithinCeiling(minter, {
+      fixed: now + this.config.AUTH_EXCHANGE_TOKEN_TTL * 1000,
+    });
+    const expiresIn = Math.max(1, Math.floor(((ends ?? now) - now) / 1000));
     const claims: ExchangeClaims = {
       scope: scopes.join(' '),
       client_id: key.lookup,

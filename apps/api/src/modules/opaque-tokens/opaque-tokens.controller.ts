@@ -3,14 +3,14 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { tokenResponseSchema, type TokenResponse } from '@latchkey/contracts';
 import { actingFor } from '../../common/auth/acting.js';
-import { minterOf } from '../../common/auth/permission-ceiling.js';
 import { InteractiveOnly } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { responseSchema } from '../../common/openapi/json-schema.js';
 import { Problems } from '../../common/problem/problem.exception.js';
-import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { Clock } from '../../common/clock/clock.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
+import { StepUpService } from '../step-up/step-up.service.js';
 
 const ISSUE_SUMMARY =
   'Trade Basic login:password for an opaque lkt_ token (send it as X-Auth-Token, ?auth_token= or Bearer)';
@@ -20,7 +20,8 @@ const ISSUE_SUMMARY =
 export class OpaqueTokensController {
   constructor(
     @Inject(CredentialsService) private readonly credentials: CredentialsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(StepUpService) private readonly stepUp: StepUpService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -67,17 +68,21 @@ export class OpaqueTokensController {
   }
 
   private async issue(principal: Principal, request: FastifyRequest): Promise<TokenResponse> {
-    const { secret } = await this.credentials.issue(
+    const { entity, secret } = await this.credentials.issue(
       'opaque_token',
       principal.user,
       { name: '', scopes: null, expiresAt: null },
-      minterOf(principal),
+      await this.stepUp.minterOf(principal),
       actingFor(principal, request),
     );
     return {
       access_token: secret,
       token_type: 'Bearer',
-      expires_in: this.config.AUTH_OPAQUE_TOKEN_TTL,
+      // The TTL, or less when the session minting it ends sooner (the permission ceiling).
+      expires_in: Math.max(
+        0,
+        Math.round(((entity.expiresAt?.getTime() ?? 0) - this.clock.now()) / 1000),
+      ),
     };
   }
 }

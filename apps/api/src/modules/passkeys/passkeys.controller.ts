@@ -24,7 +24,12 @@ import {
   type RegisterPasskeyInput,
   type RenamePasskeyInput,
 } from '@latchkey/contracts';
-import { InteractiveOnly, RequireScopes, Roles } from '../../common/auth/auth.decorators.js';
+import {
+  InteractiveOnly,
+  RequireRecentAuth,
+  RequireScopes,
+  Roles,
+} from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { requestContext } from '../../common/auth/request-context.js';
@@ -48,6 +53,7 @@ export class PasskeysController {
   @Post('auth/passkeys/registration-options')
   @HttpCode(200)
   @InteractiveOnly()
+  @RequireRecentAuth()
   @ApiOperation({
     summary:
       'Start adding a passkey: options for navigator.credentials.create() (startRegistration)',
@@ -64,6 +70,7 @@ export class PasskeysController {
   @Post('auth/passkeys')
   @HttpCode(201)
   @InteractiveOnly()
+  @RequireRecentAuth()
   @ApiOperation({
     summary: "Add a passkey: the authenticator's RegistrationResponseJSON and a name",
   })
@@ -107,6 +114,7 @@ export class PasskeysController {
   @Delete('auth/passkeys/:id')
   @HttpCode(204)
   @InteractiveOnly()
+  @RequireRecentAuth()
   @ApiOperation({ summary: 'Remove one of your passkeys (a session or the password, not a token)' })
   @ApiResponse({ status: 204 })
   async remove(

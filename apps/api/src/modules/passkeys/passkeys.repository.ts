@@ -4,7 +4,7 @@ import { QueryFailedError, type DataSource, type Repository } from 'typeorm';
 import { PasskeyEntity } from './passkey.entity.js';
 
 /** What a challenge was issued for: a response is only checked against challenges of its kind. */
-export type ChallengePurpose = 'registration' | 'login' | 'mfa';
+export type ChallengePurpose = 'registration' | 'login' | 'mfa' | 'reauthentication';
 
 export type NewPasskey = Pick<
   PasskeyEntity,

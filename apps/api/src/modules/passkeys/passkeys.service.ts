@@ -213,6 +213,22 @@ export class PasskeysService {
     return this.authenticationOptions('mfa', userId, allowed, 'preferred');
   }
 
+  /** Options for proving a signed-in user again (step-up), listing the user's passkeys. */
+  async reauthenticationOptions(userId: string): Promise<PasskeyAuthenticationOptions> {
+    const allowed = await this.passkeys.listByUser(userId);
+    if (allowed.length === 0) throw Problems.conflict('This account has no passkey.');
+    return this.authenticationOptions('reauthentication', userId, allowed, 'required');
+  }
+
+  /** A passkey of this user, with user verification, proving the user again (step-up). */
+  verifyReauthentication(
+    userId: string,
+    response: AuthenticationResponse,
+    context: RequestContext,
+  ): Promise<AssertionOutcome> {
+    return this.verifyAssertion(response, 'reauthentication', userId, context);
+  }
+
   /** A passwordless sign-in: a discoverable credential, with user verification. */
   verifyLogin(
     response: AuthenticationResponse,
@@ -292,7 +308,7 @@ export class PasskeysService {
         counter: 0,
         transports: passkey.transports,
       },
-      requireUserVerification: purpose === 'login',
+      requireUserVerification: purpose === 'login' || purpose === 'reauthentication',
     }).catch(() => null);
     if (!verification?.verified) return { ok: false, reason: 'signature', passkey };
     const { newCounter, credentialBackedUp } = verification.authenticationInfo;

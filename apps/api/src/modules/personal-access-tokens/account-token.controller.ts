@@ -11,7 +11,6 @@ import {
   usageQuerySchema,
 } from '@latchkey/contracts';
 import { actingFor } from '../../common/auth/acting.js';
-import { minterOf } from '../../common/auth/permission-ceiling.js';
 import { OnOthersRequireScopes, RequireScopes } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
@@ -22,6 +21,7 @@ import { toApiTokenState } from '../credentials/credentials.mapper.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { ApiUsage, USAGE_DESCRIPTION } from '../usage/usage-docs.js';
 import { UsageService } from '../usage/usage.service.js';
+import { StepUpService } from '../step-up/step-up.service.js';
 import { UsersService } from '../users/users.service.js';
 
 const KIND = 'account_token';
@@ -33,6 +33,7 @@ const KIND = 'account_token';
 export class AccountTokenController {
   constructor(
     @Inject(CredentialsService) private readonly credentials: CredentialsService,
+    @Inject(StepUpService) private readonly stepUp: StepUpService,
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(UsageService) private readonly usage: UsageService,
   ) {}
@@ -85,7 +86,7 @@ export class AccountTokenController {
       KIND,
       { id: user.id, login: user.login, roles: user.roles },
       { name: 'Account API token', scopes: null, expiresAt: null },
-      minterOf(principal),
+      await this.stepUp.minterOf(principal),
       actingFor(principal, request),
     );
     return { token: secret, createdAt: entity.createdAt.toISOString() };

@@ -35,7 +35,6 @@ import type { z } from 'zod';
 import { actingFor } from '../../common/auth/acting.js';
 import { RequireScopes, Roles } from '../../common/auth/auth.decorators.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
-import { minterOf } from '../../common/auth/permission-ceiling.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { SelfOrAdminUserId } from '../../common/auth/user-id-param.js';
 import { requestSchema, responseSchema } from '../../common/openapi/json-schema.js';
@@ -45,6 +44,7 @@ import { toPersonalAccessToken } from '../credentials/credentials.mapper.js';
 import { CredentialsService, type Issued } from '../credentials/credentials.service.js';
 import { ApiUsage, USAGE_DESCRIPTION } from '../usage/usage-docs.js';
 import { UsageService } from '../usage/usage.service.js';
+import { StepUpService } from '../step-up/step-up.service.js';
 import { UsersService } from '../users/users.service.js';
 
 const USER_ID = { name: 'id', description: 'A user id, or `me`' };
@@ -74,6 +74,7 @@ function created({ entity, secret }: Issued): PersonalAccessTokenCreated {
 export class PersonalAccessTokensController {
   constructor(
     @Inject(CredentialsService) private readonly credentials: CredentialsService,
+    @Inject(StepUpService) private readonly stepUp: StepUpService,
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(UsageService) private readonly usage: UsageService,
   ) {}
@@ -98,7 +99,7 @@ export class PersonalAccessTokensController {
       KIND,
       principal.user,
       { ...body, expiresAt: body.expiresAt === null ? null : new Date(body.expiresAt) },
-      minterOf(principal),
+      await this.stepUp.minterOf(principal),
       actingFor(principal, request),
     );
     return created(issued);
@@ -314,7 +315,7 @@ export class PersonalAccessTokensController {
       KIND,
       id,
       body,
-      minterOf(principal),
+      await this.stepUp.minterOf(principal),
       actingFor(principal, request),
     );
     return toPersonalAccessToken(view);
@@ -331,7 +332,7 @@ export class PersonalAccessTokensController {
       userId,
       id,
       body,
-      minterOf(principal),
+      await this.stepUp.minterOf(principal),
       actingFor(principal, request),
     );
     return created(issued);

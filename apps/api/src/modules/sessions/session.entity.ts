@@ -29,6 +29,10 @@ export class SessionEntity {
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;
 
+  /** When it last proved its user again: sensitive actions need this to be recent. */
+  @Column({ name: 'reauthenticated_at', type: 'timestamptz', nullable: true })
+  reauthenticatedAt!: Date | null;
+
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
 

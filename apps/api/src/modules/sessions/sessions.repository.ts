@@ -167,6 +167,18 @@ export class SessionsRepository {
       .getMany();
   }
 
+  /** Records a fresh proof of the session's user; false when the session is not active. */
+  async markReauthenticated(id: string, at: Date): Promise<boolean> {
+    const result = await this.sessions
+      .createQueryBuilder()
+      .update()
+      .set({ reauthenticatedAt: at })
+      .where('id = :id', { id })
+      .andWhere('revoked_at IS NULL')
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
   /** Revokes one session; false when it was not active (or not the user's, when given). */
   async revoke(id: string, reason: RevokeReason, userId?: string): Promise<boolean> {
     const query = this.sessions

@@ -132,6 +132,16 @@ export class SessionsService {
     return live !== null && live.userId === userId && live.expiresAt > this.clock.now();
   }
 
+  /** Stamps the session as re-authenticated now; false when it is no longer active. */
+  markReauthenticated(sessionId: string, at: Date): Promise<boolean> {
+    return this.sessions.markReauthenticated(sessionId, at);
+  }
+
+  /** When the session last proved its user again (never cached: it changes what it may do). */
+  async reauthenticatedAt(sessionId: string): Promise<Date | null> {
+    return (await this.sessions.findById(sessionId))?.reauthenticatedAt ?? null;
+  }
+
   listActive(userId: string): Promise<SessionEntity[]> {
     return this.sessions.findActiveByUser(userId);
   }

@@ -3,6 +3,7 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT, type JWTPayload, type JWTHeaderParameters } from 'jose';
 import type { Algorithm, Jwt, JwtPayload, VerifyErrors } from 'jsonwebtoken';
 import { Strategy as JwtStrategy } from 'passport-jwt';
+import { NEVER_EXPIRES_SECONDS } from '../../common/auth/permission-ceiling.js';
 import { CLOCK_TOLERANCE_SECONDS, Clock } from '../../common/clock/clock.js';
 import { findUnstorable } from '../../common/validation/storable-text.js';
 import { isUuid } from '../../common/validation/uuid-param.pipe.js';
@@ -10,8 +11,6 @@ import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { JWT_KINDS, type JwtKind } from './jwt-kinds.js';
 import { SigningKeysService } from './signing-keys.service.js';
 
-/** `exp` of the tokens that never expire: every JWT carries one all the same. */
-const NEVER_EXPIRES_SECONDS = 100 * 365 * 86400;
 /** Header parameters that would let the token choose its own key: never honoured. */
 const KEY_CHOOSING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'] as const;
 const REQUIRED_CLAIMS = ['iss', 'aud', 'sub', 'iat', 'exp', 'jti'] as const;

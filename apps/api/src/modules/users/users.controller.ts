@@ -38,9 +38,11 @@ import type { z } from 'zod';
 import {
   AllowedWhilePasswordChangeRequired,
   InteractiveOnly,
+  RequireRecentAuth,
   RequireScopes,
   Roles,
 } from '../../common/auth/auth.decorators.js';
+import { actingFor } from '../../common/auth/acting.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { requestContext } from '../../common/auth/request-context.js';
@@ -91,7 +93,12 @@ export class UsersController {
   @HttpCode(204)
   @InteractiveOnly()
   @AllowedWhilePasswordChangeRequired()
-  @ApiOperation({ summary: 'Change your password; every other session of yours is revoked' })
+  @RequireRecentAuth({ passwordField: 'currentPassword' })
+  @ApiOperation({
+    summary: 'Change your password; every other session of yours is revoked',
+    description:
+      'currentPassword is the proof of recent authentication. With revokeCredentials (default true) every PAT, account token, API key (with its exchanged tokens) and opaque token of yours stops too.',
+  })
   @ApiBody({ schema: requestSchema(changePasswordSchema) })
   @ApiResponse({ status: 204 })
   async changePassword(
@@ -109,7 +116,13 @@ export class UsersController {
         kind: 'current_password',
         subject: principal.user,
       },
-      () => this.users.changePassword(principal.user.id, body, principal.sessionId),
+      () =>
+        this.users.changePassword(
+          principal.user.id,
+          body,
+          actingFor(principal, request),
+          principal.sessionId,
+        ),
     );
     if (!changed) {
       throw Problems.validation(
@@ -121,6 +134,7 @@ export class UsersController {
       actor: principal.user,
       subject: principal.user,
       context,
+      details: { revokeCredentials: body.revokeCredentials ?? true },
     });
   }
 
@@ -207,6 +221,8 @@ export class UsersController {
   @ApiOperation({
     summary:
       "Set a user's password (admin): every session of theirs ends; mustChange makes them replace it at next sign-in",
+    description:
+      'With revokeCredentials (default true) every PAT, account token, API key (with its exchanged tokens) and opaque token of the user stops too.',
   })
   @ApiBody({ schema: requestSchema(resetPasswordSchema) })
   @ApiResponse({ status: 204 })
@@ -216,12 +232,16 @@ export class UsersController {
     @Body(new ZodValidationPipe(resetPasswordSchema)) body: ResetPasswordInput,
     @Req() request: FastifyRequest,
   ): Promise<void> {
-    const user = await this.users.resetPassword(id, body, principal.user.id);
+    const user = await this.users.resetPassword(id, body, actingFor(principal, request));
     await this.audit.record('password.changed', {
       actor: principal.user,
       subject: user,
       context: requestContext(request),
-      details: { reset: true, mustChange: body.mustChange ?? false },
+      details: {
+        reset: true,
+        mustChange: body.mustChange ?? false,
+        revokeCredentials: body.revokeCredentials ?? true,
+      },
     });
   }
 

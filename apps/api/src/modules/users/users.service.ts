@@ -10,6 +10,7 @@ import type {
   User,
   ValidationIssue,
 } from '@latchkey/contracts';
+import type { Acting } from '../../common/auth/acting.js';
 import type { PrincipalUser } from '../../common/auth/principal.js';
 import { ChangeFeed } from '../../common/events/change-feed.js';
 import { USER_TOPIC } from '../../common/events/topics.js';
@@ -46,9 +47,13 @@ export interface ActiveUser extends PrincipalUser {
   profile: User;
 }
 
+/** Ends every stored credential of a user; registered by the credentials module. */
+export type CredentialRevoker = (userId: string, acting: Acting) => Promise<number>;
+
 @Injectable()
 export class UsersService {
   private readonly active: CredentialCache<ActiveUser>;
+  private credentialRevoker: CredentialRevoker | null = null;
 
   constructor(
     @Inject(UsersRepository) private readonly users: UsersRepository,
@@ -200,11 +205,23 @@ export class UsersService {
     return this.write(id, { ...changes });
   }
 
-  /** Changes the password and ends every session but the one making the change. */
-  /** Changes the password when `currentPassword` is right; false (nothing changed) when wrong. */
+  /**
+   * The credentials module registers how a user's credentials end (it depends on this module,
+   * so this one cannot call it directly), as signing keys learn who holds them.
+   */
+  registerCredentialRevoker(revoker: CredentialRevoker): void {
+    this.credentialRevoker = revoker;
+  }
+
+  /**
+   * Changes the password when `currentPassword` is right (false, nothing changed, when wrong) and
+   * ends every session but the one making the change; with revokeCredentials (the default) every
+   * other credential of the user too.
+   */
   async changePassword(
     id: string,
-    { currentPassword, newPassword }: ChangePasswordInput,
+    { currentPassword, newPassword, revokeCredentials = true }: ChangePasswordInput,
+    acting: Acting,
     keepSessionId?: string,
   ): Promise<boolean> {
     const user = await this.get(id);
@@ -216,20 +233,22 @@ export class UsersService {
       passwordMustChange: false,
     });
     await this.sessions.revokeAllOfUser(id, 'password_changed', keepSessionId);
+    if (revokeCredentials) await this.revokeCredentials(id, acting);
     return true;
   }
 
   /**
-   * An admin sets another user's password and ends every session of that user; with mustChange
-   * the user's next sign-in may only replace it (Keycloak's temporary password).
+   * An admin sets another user's password and ends every session of that user (and, with
+   * revokeCredentials, the default, every credential); with mustChange the user's next sign-in
+   * may only replace it (Keycloak's temporary password).
    */
   async resetPassword(
     id: string,
-    { newPassword, mustChange = false }: ResetPasswordInput,
-    actorId: string | null,
+    { newPassword, mustChange = false, revokeCredentials = true }: ResetPasswordInput,
+    acting: Acting,
   ): Promise<UserEntity> {
     const user = await this.get(id);
-    if (user.id === actorId) {
+    if (user.id === acting.actor?.id) {
       throw Problems.conflict(
         'Change your own password with your current one (POST /users/me/password).',
       );
@@ -244,7 +263,13 @@ export class UsersService {
       passwordMustChange: mustChange,
     });
     await this.sessions.revokeAllOfUser(id, 'password_reset');
+    if (revokeCredentials) await this.revokeCredentials(id, acting);
     return user;
+  }
+
+  private async revokeCredentials(userId: string, acting: Acting): Promise<void> {
+    if (!this.credentialRevoker) throw new Error('No credential revoker is registered');
+    await this.credentialRevoker(userId, acting);
   }
 
   /** Deletes the user; returns what it was, for the audit log. */
