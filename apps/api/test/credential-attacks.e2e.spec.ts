@@ -1028,6 +1028,8 @@ describe('strange bytes in lifecycle inputs', () => {
     const user = await createUser(t);
     const userSession = new BrowserSession(t);
     expect((await userSession.login(user)).status).toBe(200);
+    // A PAT that never expires is minted by a re-authenticated session only (step-up).
+    await userSession.reauthenticate();
     const adminSession = new BrowserSession(t);
     expect((await adminSession.login({ login: ADMIN[0], password: ADMIN[1] })).status).toBe(200);
     const asUser = { bearer: userSession.accessToken };

@@ -205,7 +205,8 @@ interface Operation {
 }
 
 describe('fuzzing every credential slot and every input', () => {
-  const t = useTestApp();
+  // A long poll of the security events (RFC 8936) returns after a second here, not 30 s.
+  const t = useTestApp({ SECURITY_EVENTS_POLL_WAIT: '1s' });
   let user: TestUser;
   let admin: TestUser;
   let adminPat: string;
@@ -494,7 +495,11 @@ describe('fuzzing every credential slot and every input', () => {
   }
 
   it('answers every route with a 4xx or a result for any path, query and body strings', async () => {
-    const routes = listRoutes(t.app);
+    // The event stream answers for as long as its client stays: it has no end to wait for here
+    // (its one input, Last-Event-ID, is tried in security-events.e2e.spec.ts).
+    const routes = listRoutes(t.app).filter(
+      (route) => !(route.method === 'GET' && route.path === '/api/v1/events'),
+    );
     expect(routes.length).toBeGreaterThan(30);
     const cases = fc.record({
       routeIndex: fc.nat({ max: routes.length - 1 }),

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createPat } from './factories/credentials.js';
 import { createUser } from './factories/users.js';
+import { EventStream } from './support/event-stream.js';
 import { basicHeader } from './support/http-client.js';
 import { ADMIN, startTestApp, useTestApp, type TestApp } from './support/test-app.js';
 import { PasswordHasher } from '../src/modules/users/password-hasher.js';
@@ -111,14 +112,10 @@ describe('/metrics on METRICS_PORT', () => {
 
   it('counts the clients of the security event stream', async () => {
     const subscribers = async () => sample(await scrape(), 'latchkey_event_stream_subscribers');
-    const connection = new AbortController();
-    const stream = await fetch(`${t.http.baseUrl}/api/v1/events`, {
-      headers: { authorization: basicHeader(...ADMIN) },
-      signal: connection.signal,
-    });
+    const stream = await EventStream.open(t.http.baseUrl, basicHeader(...ADMIN));
     expect(stream.status).toBe(200);
     expect(await subscribers()).toBe(1);
-    connection.abort();
+    stream.close();
     let after = 1;
     for (let i = 0; i < 50 && after !== 0; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 50));

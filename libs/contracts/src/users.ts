@@ -60,20 +60,24 @@ export function passwordSchema(minLength = DEFAULT_PASSWORD_MIN_LENGTH) {
  * A new user: with a password, or `generatePassword: true` for one made by the server and shown
  * once in the answer; `mustChange` makes them replace it at their first sign-in.
  */
-export const createUserSchema = z
-  .object({
-    login: loginSchema,
-    email: emailSchema,
-    displayName: optionalDisplayNameSchema,
-    password: z.string().max(PASSWORD_MAX_LENGTH).optional(),
-    generatePassword: z.boolean().default(false),
-    mustChange: z.boolean().default(false),
-    roles: z.array(roleSchema).min(1).default(['user']),
-  })
-  .refine((input) => (input.password === undefined) === input.generatePassword, {
+/** The fields of a new user, before the password rule (forms extend these). */
+export const createUserFieldsSchema = z.object({
+  login: loginSchema,
+  email: emailSchema,
+  displayName: optionalDisplayNameSchema,
+  password: z.string().max(PASSWORD_MAX_LENGTH).optional(),
+  generatePassword: z.boolean().default(false),
+  mustChange: z.boolean().default(false),
+  roles: z.array(roleSchema).min(1).default(['user']),
+});
+
+export const createUserSchema = createUserFieldsSchema.refine(
+  (input) => (input.password === undefined) === input.generatePassword,
+  {
     path: ['password'],
     message: 'Send a password, or generatePassword: true (not both)',
-  });
+  },
+);
 
 export const updateUserSchema = z
   .object({

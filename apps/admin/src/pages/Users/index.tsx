@@ -19,7 +19,7 @@ import { IconPlus, IconSearch, IconUsers } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import {
-  createUserSchema,
+  createUserFieldsSchema,
   passwordSchema,
   ROLES,
   USER_SORTS,
@@ -38,7 +38,7 @@ import { useZodForm } from '../../hooks/use-zod-form';
 import { useCreateUser, useUsers } from '../../resources/users/queries';
 
 const PAGE_SIZE = 20;
-const createFormSchema = createUserSchema.extend({ password: passwordSchema() });
+const createFormSchema = createUserFieldsSchema.extend({ password: passwordSchema() });
 
 interface CreateUserValues extends Record<string, unknown> {
   login: string;
