@@ -268,13 +268,19 @@ describe('the API client', () => {
         name: 'lists inactive personal access tokens',
         call: (api) => api.personalAccessTokens.list({ state: 'inactive' }),
         request: 'GET /api/v1/personal-access-tokens?state=inactive',
-        answer: { items: [{ ...PAT, revokedAt: CREATED_AT, revokedReason: 'leaked' }] },
+        answer: {
+          items: [{ ...PAT, revokedAt: CREATED_AT, revokedReason: 'leaked' }],
+          total: 1,
+          page: 1,
+          pageSize: 100,
+        },
       },
       {
         name: "lists a user's tokens of every state",
-        call: (api) => api.users.listPersonalAccessTokens(USER.id, { state: 'all' }),
-        request: `GET /api/v1/users/${USER.id}/personal-access-tokens?state=all`,
-        answer: { items: [PAT] },
+        call: (api) =>
+          api.users.listPersonalAccessTokens(USER.id, { state: 'all', page: 2, pageSize: 1 }),
+        request: `GET /api/v1/users/${USER.id}/personal-access-tokens?state=all&page=2&pageSize=1`,
+        answer: { items: [PAT], total: 3, page: 2, pageSize: 1 },
       },
       {
         name: 'disables a token and sets its rate limit',
@@ -313,7 +319,7 @@ describe('the API client', () => {
         name: 'lists inactive API keys',
         call: (api) => api.apiKeys.list(USER.id, { state: 'inactive' }),
         request: `GET /api/v1/users/${USER.id}/api-keys?state=inactive`,
-        answer: { items: [API_KEY] },
+        answer: { items: [API_KEY], total: 1, page: 1, pageSize: 100 },
       },
       {
         name: 'disables an API key',

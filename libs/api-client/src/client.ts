@@ -59,9 +59,12 @@ export interface ListUsersParams {
   pageSize?: number;
 }
 
-/** Which credentials a list shows: `active` (the default), `inactive` or `all`. */
+/** Which credentials a list shows (`active`, the default, `inactive` or `all`), and which page. */
 export interface ListCredentialsParams {
   state?: CredentialState;
+  page?: number;
+  /** At most 100, the default. */
+  pageSize?: number;
 }
 
 export interface ListAuditEventsParams {

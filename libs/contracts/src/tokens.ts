@@ -20,11 +20,27 @@ export const tokenNameSchema = z.string().trim().min(1, 'Name is required').max(
 /** Which credentials a list shows: live ones (the default), revoked or expired ones, or both. */
 export const CREDENTIAL_STATES = ['active', 'inactive', 'all'] as const;
 export type CredentialState = (typeof CREDENTIAL_STATES)[number];
+/** The most items one page of a credential list holds (and its default). */
+export const CREDENTIAL_PAGE_SIZE_MAX = 100;
 export const credentialListQuerySchema = z.object({
   state: z
     .enum(CREDENTIAL_STATES, { error: 'state must be active, inactive or all' })
     .default('active'),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(CREDENTIAL_PAGE_SIZE_MAX)
+    .default(CREDENTIAL_PAGE_SIZE_MAX),
 });
+
+/** Where a page of a credential list stands: its number, its size, and how many there are. */
+const pageFields = {
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+};
 
 /** Why a credential stopped working. */
 export const REVOKED_REASONS = [
@@ -113,6 +129,7 @@ export const personalAccessTokenCreatedSchema = personalAccessTokenSchema
 
 export const personalAccessTokenListSchema = z.object({
   items: z.array(personalAccessTokenSchema),
+  ...pageFields,
 });
 
 export const apiTokenStateSchema = z.object({
@@ -149,7 +166,7 @@ export const apiKeyCreatedSchema = apiKeySchema
   .extend({ apiSecret: z.string() });
 
 export const apiKeySecretSchema = z.object({ apiKey: z.string(), apiSecret: z.string() });
-export const apiKeyListSchema = z.object({ items: z.array(apiKeySchema) });
+export const apiKeyListSchema = z.object({ items: z.array(apiKeySchema), ...pageFields });
 
 export const sessionExchangeSchema = z.object({
   type: z.literal('api-key', { error: 'type must be "api-key"' }),

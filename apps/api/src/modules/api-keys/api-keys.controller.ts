@@ -11,14 +11,14 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCredentialListQuery } from '../../common/openapi/credential-list-query.js';
 import type { FastifyRequest } from 'fastify';
 import {
   apiKeyCreatedSchema,
   apiKeyListSchema,
   apiKeySchema,
   apiKeySecretSchema,
-  CREDENTIAL_STATES,
   createApiKeySchema,
   credentialListQuerySchema,
   rotateApiKeySecretSchema,
@@ -106,14 +106,15 @@ export class ApiKeysController {
     summary: "A user's API keys, without secrets (self or admin)",
   })
   @ApiParam({ name: 'id', description: 'A user id, or `me`' })
-  @ApiQuery({ name: 'state', enum: CREDENTIAL_STATES, required: false })
+  @ApiCredentialListQuery()
   @ApiResponse({ status: 200, schema: responseSchema(apiKeyListSchema) })
   async list(
     @SelfOrAdminUserId() userId: string,
     @Query(new ZodValidationPipe(credentialListQuerySchema)) query: CredentialListQuery,
   ): Promise<ApiKeyList> {
     await this.users.get(userId);
-    return { items: (await this.credentials.list(userId, KIND, query.state)).map(toApiKey) };
+    const { items, total } = await this.credentials.list(userId, KIND, query);
+    return { items: items.map(toApiKey), total, page: query.page, pageSize: query.pageSize };
   }
 
   @Get('api-keys/:id/usage')

@@ -220,15 +220,23 @@ export class CredentialsRepository {
     );
   }
 
-  /** The user's credentials of `kind` in `state`, newest first. */
-  list(userId: string, kind: CredentialKind, state: CredentialState): Promise<CredentialEntity[]> {
+  /** One page of the user's credentials of `kind` in `state`, newest first, and how many there are. */
+  listPage(
+    userId: string,
+    kind: CredentialKind,
+    state: CredentialState,
+    { page, pageSize }: { page: number; pageSize: number },
+  ): Promise<[CredentialEntity[], number]> {
     const query = this.credentials
       .createQueryBuilder('c')
       .where('c.user_id = :userId AND c.kind = :kind', { userId, kind })
-      .orderBy('c.created_at', 'DESC');
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize);
     if (state === 'active') query.andWhere(`${LIVE} AND ${UNEXPIRED}`);
     if (state === 'inactive') query.andWhere(`NOT (${LIVE} AND ${UNEXPIRED})`);
-    return query.getMany();
+    return query.getManyAndCount();
   }
 
   /**

@@ -4,7 +4,7 @@ import {
   type BulkStatus,
   type CredentialBulkInput,
   type CredentialInventoryFilter,
-  type CredentialState,
+  type CredentialListQuery,
   type RateLimit,
   type RevokedReason,
   type Scope,
@@ -180,19 +180,23 @@ export class CredentialsService implements OnModuleInit {
     return { entity, secret: minted.secret };
   }
 
-  /** The user's credentials of `kind` in `state`, newest first. */
+  /** One page of the user's credentials of `kind` in `state`, newest first, and their total. */
   async list(
     userId: string,
     kind: CredentialKind,
-    state: CredentialState,
-  ): Promise<CredentialView[]> {
+    { state, page, pageSize }: CredentialListQuery,
+  ): Promise<{ items: CredentialView[]; total: number }> {
     const owner = await this.users.findById(userId);
     const userDisabledAt = owner?.disabledAt ?? null;
     // A disabled user's credentials all stop: none is active, all are inactive.
-    const stored = await this.credentials.list(userId, kind, userDisabledAt ? 'all' : state);
-    const views = stored.map((entity) => this.view(entity, userDisabledAt));
-    if (!userDisabledAt || state === 'all') return views;
-    return state === 'active' ? [] : views;
+    if (userDisabledAt && state === 'active') return { items: [], total: 0 };
+    const [stored, total] = await this.credentials.listPage(
+      userId,
+      kind,
+      userDisabledAt ? 'all' : state,
+      { page, pageSize },
+    );
+    return { items: stored.map((entity) => this.view(entity, userDisabledAt)), total };
   }
 
   /** One of the user's credentials of `kind`, whatever its state (404 when there is none). */
@@ -267,7 +271,10 @@ export class CredentialsService implements OnModuleInit {
 
   /** The user's one live credential of a one-per-user kind (the account token), or null. */
   async current(userId: string, kind: CredentialKind): Promise<CredentialEntity | null> {
-    const [live] = await this.credentials.list(userId, kind, 'active');
+    const [[live]] = await this.credentials.listPage(userId, kind, 'active', {
+      page: 1,
+      pageSize: 1,
+    });
     return live ?? null;
   }
 

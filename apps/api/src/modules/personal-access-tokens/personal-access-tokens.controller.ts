@@ -11,10 +11,10 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCredentialListQuery } from '../../common/openapi/credential-list-query.js';
 import type { FastifyRequest } from 'fastify';
 import {
-  CREDENTIAL_STATES,
   credentialListQuerySchema,
   createPersonalAccessTokenSchema,
   personalAccessTokenCreatedSchema,
@@ -48,7 +48,6 @@ import { StepUpService } from '../step-up/step-up.service.js';
 import { UsersService } from '../users/users.service.js';
 
 const USER_ID = { name: 'id', description: 'A user id, or `me`' };
-const STATE = { name: 'state', enum: CREDENTIAL_STATES, required: false };
 const KIND = 'personal_access_token';
 const ENABLE_NEEDS_EVERY_SCOPE =
   'Enabling a disabled token needs a calling credential that holds every scope it has (403 otherwise).';
@@ -108,7 +107,7 @@ export class PersonalAccessTokensController {
   @Get('personal-access-tokens')
   @RequireScopes('tokens:read')
   @ApiOperation({ summary: 'Your personal access tokens, newest first (never the tokens)' })
-  @ApiQuery(STATE)
+  @ApiCredentialListQuery()
   @ApiResponse({ status: 200, schema: responseSchema(personalAccessTokenListSchema) })
   list(
     @CurrentPrincipal() principal: Principal,
@@ -198,7 +197,7 @@ export class PersonalAccessTokensController {
   @RequireScopes('admin:credentials')
   @ApiOperation({ summary: "A user's personal access tokens (admin)" })
   @ApiParam(USER_ID)
-  @ApiQuery(STATE)
+  @ApiCredentialListQuery()
   @ApiResponse({ status: 200, schema: responseSchema(personalAccessTokenListSchema) })
   async listOfUser(
     @SelfOrAdminUserId() userId: string,
@@ -299,8 +298,13 @@ export class PersonalAccessTokensController {
     userId: string,
     query: CredentialListQuery,
   ): Promise<PersonalAccessTokenList> {
-    const views = await this.credentials.list(userId, KIND, query.state);
-    return { items: views.map(toPersonalAccessToken) };
+    const { items, total } = await this.credentials.list(userId, KIND, query);
+    return {
+      items: items.map(toPersonalAccessToken),
+      total,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
   }
 
   private async updateOf(
