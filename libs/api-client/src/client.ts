@@ -9,6 +9,7 @@ import {
   auditPageSchema,
   loginResponseSchema,
   meSchema,
+  overviewSchema,
   passkeyAuthenticationOptionsSchema,
   passkeyListSchema,
   passkeyRegistrationOptionsSchema,
@@ -32,6 +33,7 @@ import {
   type CreateUserInput,
   type CredentialState,
   type MfaLoginInput,
+  type OverviewRange,
   type PasswordLoginInput,
   type RegisterPasskeyInput,
   type ResetPasswordInput,
@@ -381,6 +383,17 @@ export function createApiClient(options: ApiClientOptions = {}) {
           path: '/audit-events',
           query: { ...params },
           schema: auditPageSchema,
+        }),
+    },
+
+    /** The admin home: activity over a range (24h hourly, 7d and 30d daily) and credential counts. */
+    overview: {
+      get: (range: OverviewRange) =>
+        http.request({
+          method: 'GET',
+          path: '/overview',
+          query: { range },
+          schema: overviewSchema,
         }),
     },
 
