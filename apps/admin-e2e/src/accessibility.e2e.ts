@@ -12,6 +12,7 @@ function signedInRoutes(adminId: string): [path: string, title: string][] {
     ['/tokens', 'Personal access tokens'],
     ['/api-token', 'Account API token'],
     ['/api-keys', 'My API keys'],
+    ['/admin/overview', 'Overview'],
     ['/admin/users', 'Users'],
     [`/admin/users/${adminId}`, ADMIN_LOGIN],
     ['/admin/audit', 'Audit log'],

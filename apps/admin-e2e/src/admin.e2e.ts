@@ -8,7 +8,7 @@ test('an admin creates a user and an API key for them, and sees the secret only 
   snap,
 }) => {
   await signIn(page, ADMIN_LOGIN, ADMIN_PASSWORD);
-  await expect(page.getByRole('heading', { name: 'Personal access tokens' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Overview', level: 1 })).toBeVisible();
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();

@@ -9,6 +9,7 @@ import {
   auditPageSchema,
   loginResponseSchema,
   meSchema,
+  overviewSchema,
   passkeyAuthenticationOptionsSchema,
   passkeyListSchema,
   passkeyRegistrationOptionsSchema,
@@ -33,6 +34,7 @@ import {
   type CreateUserInput,
   type CredentialState,
   type MfaLoginInput,
+  type OverviewRange,
   type PasswordLoginInput,
   type ReauthenticateInput,
   type RegisterPasskeyInput,
@@ -404,6 +406,17 @@ export function createApiClient(options: ApiClientOptions = {}) {
           path: '/audit-events',
           query: { ...params },
           schema: auditPageSchema,
+        }),
+    },
+
+    /** The admin home: activity over a range (24h hourly, 7d and 30d daily) and credential counts. */
+    overview: {
+      get: (range: OverviewRange) =>
+        http.request({
+          method: 'GET',
+          path: '/overview',
+          query: { range },
+          schema: overviewSchema,
         }),
     },
 

@@ -38,3 +38,10 @@ export function RequireAdmin() {
   if (state.status === 'signed-in' && state.session.user.roles.includes('admin')) return <Outlet />;
   return <ForbiddenPage />;
 }
+
+/** The home page: the overview for an admin, their own personal access tokens for anyone else. */
+export function HomeRedirect() {
+  const state = useSessionState();
+  const admin = state.status === 'signed-in' && state.session.user.roles.includes('admin');
+  return <Navigate to={admin ? '/admin/overview' : '/tokens'} replace />;
+}

@@ -3,7 +3,7 @@ import { lazy, Suspense, type ComponentType } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { LoginPage } from '../pages/Login';
 import { NotFoundPage } from '../pages/NotFound';
-import { RequireAdmin, RequireSession } from './guards';
+import { HomeRedirect, RequireAdmin, RequireSession } from './guards';
 
 /**
  * A page loaded with its own chunk the first time it is opened, so the first load carries only
@@ -38,7 +38,7 @@ export function createAppRouter() {
           // The signed-in shell too: the login page, the first one a visitor sees, needs none of it.
           element: page(() => import('../components/app-layout'), 'AppLayout'),
           children: [
-            { index: true, element: <Navigate to="/tokens" replace /> },
+            { index: true, element: <HomeRedirect /> },
             { path: 'profile', element: page(() => import('../pages/Profile'), 'ProfilePage') },
             { path: 'security', element: page(() => import('../pages/Security'), 'SecurityPage') },
             { path: 'sessions', element: page(() => import('../pages/Sessions'), 'SessionsPage') },
@@ -56,6 +56,10 @@ export function createAppRouter() {
               element: <RequireAdmin />,
               children: [
                 { index: true, element: <Navigate to="/admin/users" replace /> },
+                {
+                  path: 'overview',
+                  element: page(() => import('../pages/Overview'), 'OverviewPage'),
+                },
                 { path: 'users', element: page(() => import('../pages/Users'), 'UsersPage') },
                 {
                   path: 'users/:userId',

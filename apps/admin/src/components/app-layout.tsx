@@ -19,6 +19,7 @@ import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
 import {
   IconApi,
+  IconChartBar,
   IconDeviceDesktop,
   IconFileText,
   IconKey,
@@ -57,6 +58,7 @@ const CREDENTIALS: NavItem[] = [
   { to: '/report-leak', label: 'Report a leaked credential', icon: <IconShieldX size={18} /> },
 ];
 const ADMIN: NavItem[] = [
+  { to: '/admin/overview', label: 'Overview', icon: <IconChartBar size={18} /> },
   { to: '/admin/users', label: 'Users', icon: <IconUsers size={18} /> },
   { to: '/admin/audit', label: 'Audit log', icon: <IconFileText size={18} /> },
   { to: '/admin/signing-keys', label: 'Signing keys', icon: <IconWritingSign size={18} /> },
@@ -201,11 +203,12 @@ export function AppLayout() {
         </AppShell.Header>
         <AppShell.Navbar p="xs" aria-label="Main">
           <ScrollArea>
-            <NavSection title="Account" items={ACCOUNT} onNavigate={close} />
-            <NavSection title="Credentials" items={CREDENTIALS} onNavigate={close} />
+            {/* An admin's home is the overview: their section comes first. */}
             {user.roles.includes('admin') && (
               <NavSection title="Administration" items={ADMIN} onNavigate={close} />
             )}
+            <NavSection title="Account" items={ACCOUNT} onNavigate={close} />
+            <NavSection title="Credentials" items={CREDENTIALS} onNavigate={close} />
           </ScrollArea>
         </AppShell.Navbar>
         <AppShell.Main id="main" tabIndex={-1}>

@@ -36,9 +36,9 @@ const NOTES = {
   refused: 'The server refused to continue your session.',
 } as const;
 
-/** Only same-app paths, so ?next= cannot send anyone elsewhere. */
+/** Only same-app paths, so ?next= cannot send anyone elsewhere; else home (by role). */
 function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/tokens';
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
 function PasswordStep({

@@ -13,7 +13,7 @@ export function ReportLeakPage() {
       title="Report a leaked credential"
       width={560}
       footer={
-        <Anchor component={Link} to={signedIn ? '/tokens' : '/login'} size="sm">
+        <Anchor component={Link} to={signedIn ? '/' : '/login'} size="sm">
           {signedIn ? 'Back to Latchkey' : 'Back to sign in'}
         </Anchor>
       }
