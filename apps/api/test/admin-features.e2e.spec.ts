@@ -75,7 +75,7 @@ describe('admin features', () => {
         "SELECT actor_id, details FROM audit_events WHERE type = 'password.changed' AND subject_id = $1",
         [user.id],
       );
-      expect(audit?.details).toEqual({ reset: true, mustChange: false });
+      expect(audit?.details).toEqual({ reset: true, mustChange: false, revokeCredentials: true });
     });
 
     it('with mustChange, lets the next sign-in do nothing but change the password', async () => {
@@ -203,6 +203,8 @@ describe('admin features', () => {
       const user = await createUser(t);
       const browser = new BrowserSession(t);
       await browser.login(user);
+      // A PAT that never expires is minted by a re-authenticated session only (step-up).
+      await browser.reauthenticate();
       const pat = await t.http.post('/api/v1/personal-access-tokens', {
         bearer: browser.accessToken,
         body: { name: 'read only', scopes: ['sessions:read'], expiresAt: null },
@@ -258,6 +260,8 @@ describe('admin features', () => {
       const user = await createUser(t);
       const browser = new BrowserSession(t);
       await browser.login(user);
+      // A PAT outliving the session's access token is minted after re-authentication only.
+      await browser.reauthenticate();
       const expiresAt = new Date(Date.now() + 30 * 86_400_000);
       expiresAt.setMilliseconds(0);
       const pat = await t.http.post('/api/v1/personal-access-tokens', {

@@ -234,6 +234,13 @@ describe('POST /credentials/bulk', () => {
       { id: missing, status: 'not_found' },
     ]);
     expect((await t.http.get('/api/v1/users/me', { bearer: pat.token })).status).toBe(401);
+    // Disabled by an admin: its owner cannot switch it back on.
+    const lift = await t.http.patch(`/api/v1/personal-access-tokens/${pat.id}`, {
+      basic: user.basic,
+      body: { disabled: false },
+    });
+    expect(lift.status).toBe(403);
+    expect(lift.body.code).toBe('restricted_by_admin');
 
     const revoke = await t.http.post('/api/v1/credentials/bulk', {
       basic: ADMIN,
@@ -250,12 +257,18 @@ describe('POST /credentials/bulk', () => {
     });
     expect(again.body.results).toEqual([{ id: pat.id, status: 'unchanged' }]);
 
-    const rows = await t.sql<{ id: string; disabled: boolean; revoked_reason: string | null }>(
-      'SELECT id, disabled_at IS NOT NULL AS disabled, revoked_reason FROM credentials WHERE user_id = $1',
+    const rows = await t.sql<{
+      id: string;
+      disabled: boolean;
+      disabled_by: string | null;
+      revoked_reason: string | null;
+    }>(
+      'SELECT id, disabled_at IS NOT NULL AS disabled, disabled_by, revoked_reason FROM credentials WHERE user_id = $1',
       [user.id],
     );
     expect(rows.find((row) => row.id === pat.id)).toMatchObject({
       disabled: true,
+      disabled_by: 'admin',
       revoked_reason: 'revoked',
     });
     expect(rows.find((row) => row.id === key.id)).toMatchObject({ revoked_reason: 'revoked' });

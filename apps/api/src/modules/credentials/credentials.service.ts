@@ -618,7 +618,11 @@ export class CredentialsService implements OnModuleInit {
 
   private async disableIfLive(credential: CredentialEntity, acting: Acting): Promise<BulkStatus> {
     if (!this.works(credential) || credential.disabledAt !== null) return 'unchanged';
-    const updated = await this.credentials.update(credential.id, { disabledAt: this.clock.date() });
+    // The inventory is an admin's: only an admin lifts what it disables.
+    const updated = await this.credentials.update(credential.id, {
+      disabledAt: this.clock.date(),
+      disabledBy: 'admin',
+    });
     if (!updated) return 'unchanged';
     await this.feed.publish(CREDENTIAL_TOPIC, updated.id);
     await this.audit.record(DESCRIPTORS[updated.kind].audit.updated, {
