@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { listRoutes } from '../src/common/auth/route-catalog.js';
+import { EventStream } from './support/event-stream.js';
+import { basicHeader } from './support/http-client.js';
 import { createApiKey, form } from './factories/credentials.js';
 import { createUser } from './factories/users.js';
 import { BrowserSession } from './support/browser.js';
@@ -18,8 +20,11 @@ function cacheHeaders(res: TestResponse): { status: number; cache: unknown; prag
   };
 }
 
+const EVENT_STREAM = '/api/v1/events';
+
 describe('caching of responses that carry a secret', () => {
-  const t = useTestApp();
+  // A long poll of the security events (RFC 8936) returns after a second here, not 30 s.
+  const t = useTestApp({ SECURITY_EVENTS_POLL_WAIT: '1s' });
 
   it('marks every token- and secret-bearing answer no-store and no-cache', async () => {
     const user = await createUser(t, { roles: ['admin'] });
@@ -95,7 +100,11 @@ describe('caching of responses that carry a secret', () => {
   });
 
   it('marks every route of the app no-store unless it is public discovery', async () => {
-    for (const route of listRoutes(t.app)) {
+    // The event stream has no end to wait for: the next test reads its headers as they arrive.
+    const finite = listRoutes(t.app).filter(
+      (route) => !(route.method === 'GET' && route.path === EVENT_STREAM),
+    );
+    for (const route of finite) {
       const path = route.path.replace(/\{[^}]+\}/g, randomUUID());
       const res = await t.http.request(route.method, path, {
         basic: ADMIN,
@@ -110,5 +119,12 @@ describe('caching of responses that carry a secret', () => {
         ...expected,
       });
     }
+  });
+
+  it('marks the security event stream no-store', async () => {
+    const stream = await EventStream.open(t.http.baseUrl, basicHeader(...ADMIN));
+    stream.close();
+    expect(stream.status).toBe(200);
+    expect(stream.headers['cache-control']).toBe('no-store');
   });
 });

@@ -180,6 +180,8 @@ describe('text the database cannot store, decoded from inside a value', () => {
       const user = await createUser(t);
       const browser = new BrowserSession(t);
       await browser.login(user);
+      // Adding a factor needs a recent proof of the user (step-up).
+      await browser.reauthenticate();
       const options = await t.http.post('/api/v1/auth/passkeys/registration-options', {
         bearer: browser.accessToken,
       });
