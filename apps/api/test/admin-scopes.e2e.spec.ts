@@ -247,6 +247,12 @@ describe('admin scopes: an admin token does only what its scopes name', () => {
       body: { login: ADMIN[0], password: ADMIN[1] },
     });
     const session = login.body.access_token as string;
+    // Rotating a PAT that never expires mints one: a re-authenticated session only (step-up).
+    const reauthenticated = await t.http.post('/api/v1/auth/reauthenticate', {
+      bearer: session,
+      body: { password: ADMIN[1] },
+    });
+    expect(reauthenticated.status).toBe(200);
     for (const route of ADMIN_ROUTES) {
       const res = await route.call(t, session, await targetOf(t));
       expect([route.name, res.status]).toEqual([route.name, route.ok]);

@@ -125,6 +125,6 @@ describe('caching of responses that carry a secret', () => {
     const stream = await EventStream.open(t.http.baseUrl, basicHeader(...ADMIN));
     stream.close();
     expect(stream.status).toBe(200);
-    expect(stream.headers['cache-control']).toBe('no-store');
+    expect(stream.responseHeaders['cache-control']).toBe('no-store');
   });
 });

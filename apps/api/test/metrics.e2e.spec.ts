@@ -112,7 +112,8 @@ describe('/metrics on METRICS_PORT', () => {
 
   it('counts the clients of the security event stream', async () => {
     const subscribers = async () => sample(await scrape(), 'latchkey_event_stream_subscribers');
-    const stream = await EventStream.open(t.http.baseUrl, basicHeader(...ADMIN));
+    const reader = await createUser(t, { roles: ['admin'] });
+    const stream = await EventStream.open(t.http.baseUrl, basicHeader(...reader.basic));
     expect(stream.status).toBe(200);
     expect(await subscribers()).toBe(1);
     stream.close();

@@ -14,7 +14,7 @@ export class EventStream {
   readonly events: StreamEvent[] = [];
   heartbeats = 0;
   status = 0;
-  headers: http.IncomingHttpHeaders = {};
+  responseHeaders: http.IncomingHttpHeaders = {};
   ended = false;
   private request: http.ClientRequest | null = null;
   private response: http.IncomingMessage | null = null;
@@ -72,7 +72,7 @@ export class EventStream {
       request.on('response', (response) => {
         this.response = response;
         this.status = response.statusCode ?? 0;
-        this.headers = response.headers;
+        this.responseHeaders = response.headers;
         response.setEncoding('utf8');
         if (paused) response.pause();
         response.on('data', (chunk: string) => this.take(chunk));

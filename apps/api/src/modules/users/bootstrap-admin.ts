@@ -16,7 +16,7 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if ((await this.users.count()) > 0) {
       this.logger.log(
-        `Users exist already. A lost admin password: npm run -s cli -- reset-password --user ${this.config.BOOTSTRAP_ADMIN_LOGIN}`,
+        `Users exist already. Lost the admin password? Stop the server and run npm run -s cli -- reset-password --user ${this.config.BOOTSTRAP_ADMIN_LOGIN}`,
       );
       return;
     }
